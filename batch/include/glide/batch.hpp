@@ -1,0 +1,96 @@
+#pragma once
+// Batches: commands as values, run as a pipeline (Batch(false)) or a MULTI/EXEC transaction
+// (Batch(true)) by a client's exec().
+#include <glide/commands.hpp>
+#include <glide/script.hpp>
+#include <glide/value.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glide {
+
+using Reply = Result<Value>;  // one entry of a batch's results
+
+struct BatchOptions {
+  std::optional<std::chrono::milliseconds> timeout;  // none: the client's request_timeout
+};
+
+namespace detail {
+
+// What a batch holds: every command encoded once into one buffer, where each starts, and which
+// entries are scripts (a pipeline recovers their NOSCRIPT failures).
+struct BatchData {
+  struct ScriptEntry {
+    std::size_t index;
+    Script script;
+  };
+  bool atomic = false;
+  std::string wire;
+  std::vector<std::size_t> offsets;
+  std::vector<ScriptEntry> scripts;
+
+  std::size_t size() const noexcept { return offsets.size(); }
+  std::string_view command_wire(std::size_t i) const {
+    const std::size_t end = i + 1 < offsets.size() ? offsets[i + 1] : wire.size();
+    return std::string_view(wire).substr(offsets[i], end - offsets[i]);
+  }
+};
+
+template <class Derived>
+class BatchBase : public Commands<Derived> {
+ public:
+  explicit BatchBase(bool is_atomic) { data_.atomic = is_atomic; }
+
+  bool is_atomic() const noexcept { return data_.atomic; }
+  std::size_t size() const noexcept { return data_.size(); }
+  bool empty() const noexcept { return data_.offsets.empty(); }
+  void clear() {
+    data_.wire.clear();
+    data_.offsets.clear();
+    data_.scripts.clear();
+  }
+
+  // Inside a transaction a script is sent as EVAL (a NOSCRIPT inside MULTI could not be
+  // recovered); in a pipeline as EVALSHA, and exec() reloads and retries it on NOSCRIPT.
+  Derived& invoke_script(const Script& script, const ScriptOptions& options = {}) {
+    Command c{data_.atomic ? "EVAL" : "EVALSHA", data_.atomic ? script.code() : std::string_view(script.get_hash())};
+    c.arg(options.keys.size()).args(options.keys).args(options.args);
+    if (!data_.atomic) data_.scripts.push_back({size(), script});
+    return run_command<Value>(std::move(c));
+  }
+
+  // Appends one command. T is what the typed command promises; entries stay Values.
+  template <class T>
+  Derived& run_command(const Command& c) {
+    data_.offsets.push_back(data_.wire.size());
+    c.encode_to(data_.wire);
+    return static_cast<Derived&>(*this);
+  }
+
+  const BatchData& data() const noexcept { return data_; }
+
+ private:
+  BatchData data_;
+};
+
+// The whole batch's outcome from its replies: N replies for a pipeline, MULTI's + N QUEUED +
+// EXEC's for a transaction.
+Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& batch, std::vector<Value> replies,
+                                                              bool raise_on_error);
+
+}  // namespace detail
+
+class Batch : public detail::BatchBase<Batch> {
+ public:
+  explicit Batch(bool is_atomic) : BatchBase(is_atomic) {}
+};
+
+class ClusterBatch : public detail::BatchBase<ClusterBatch> {
+ public:
+  explicit ClusterBatch(bool is_atomic) : BatchBase(is_atomic) {}
+};
+
+}  // namespace glide

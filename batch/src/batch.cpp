@@ -1,0 +1,52 @@
+#include <glide/batch.hpp>
+
+namespace glide::detail {
+namespace {
+
+Reply to_reply(Value v) {
+  if (auto e = v.as_error()) return std::move(*e);
+  return v;
+}
+
+}  // namespace
+
+Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& batch, std::vector<Value> replies,
+                                                              bool raise_on_error) {
+  const std::size_t n = batch.size();
+  std::vector<Value> results;
+  if (batch.atomic) {
+    if (replies.size() != n + 2) return fail(errc::protocol_error, "transaction reply count mismatch");
+    if (auto e = replies.front().as_error()) return std::move(*e);  // MULTI itself refused
+    Value& exec = replies.back();
+    if (exec.is_nil()) return std::optional<std::vector<Reply>>();  // a WATCHed key changed
+    if (auto e = exec.as_error()) {
+      if (e->code() != errc::exec_abort) return std::move(*e);
+      // EXECABORT names no culprit; the command refused while queuing does.
+      std::string message(e->message());
+      for (std::size_t i = 1; i <= n; ++i) {
+        if (auto queued = replies[i].as_error()) {
+          message += " First rejected command (#" + std::to_string(i - 1) + "): " + std::string(queued->message());
+          break;
+        }
+      }
+      return fail(errc::exec_abort, std::move(message));
+    }
+    if (exec.kind() != ValueKind::array || exec.items().size() != n)
+      return fail(errc::protocol_error, "EXEC did not answer with one reply per command");
+    results = std::move(exec.items());
+  } else {
+    if (replies.size() != n) return fail(errc::protocol_error, "pipeline reply count mismatch");
+    results = std::move(replies);
+  }
+
+  std::vector<Reply> out;
+  out.reserve(n);
+  for (auto& v : results) {
+    Reply r = to_reply(std::move(v));
+    if (!r && raise_on_error) return r.error();
+    out.push_back(std::move(r));
+  }
+  return std::optional<std::vector<Reply>>(std::move(out));
+}
+
+}  // namespace glide::detail

@@ -1,0 +1,159 @@
+#pragma once
+// glide::GlideClient: the asynchronous standalone client. Every operation takes a trailing Asio
+// completion token (default boost::asio::deferred) and completes with one Result<T>.
+#include <glide/batch.hpp>
+#include <glide/commands.hpp>
+#include <glide/config.hpp>
+#include <glide/detail/async.hpp>
+#include <glide/detail/client_core.hpp>
+#include <glide/detail/reply.hpp>
+#include <glide/script.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace glide {
+
+namespace sync {
+class GlideClient;
+}
+
+class GlideClient : public detail::Commands<GlideClient> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  // Connects (unless lazy_connect) and completes with the client, or with why it cannot work:
+  // configuration_error for a bad configuration, connection_error when the server cannot be
+  // reached or refuses the handshake (e.g. a wrong password).
+  template <class Token = boost::asio::deferred_t>
+  static auto create(executor_type ex, GlideClientConfiguration config, Token&& token = {}) {
+    return detail::initiate<GlideClient>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
+      detail::ClientCore::create(ex, std::move(config),
+                                 [done = std::move(done)](Result<std::shared_ptr<detail::ClientCore>> r) mutable {
+                                   if (!r) return std::move(done)(r.error());
+                                   std::move(done)(GlideClient(std::move(r).value()));
+                                 });
+    });
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(boost::asio::io_context& io, GlideClientConfiguration config, Token&& token = {}) {
+    return create(io.get_executor(), std::move(config), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(GlideClientConfiguration config, executor_type ex, Token&& token = {}) {
+    return create(std::move(ex), std::move(config), std::forward<Token>(token));
+  }
+
+  // Completes every pending request with errc::closing and closes the connections. Copies of
+  // this client share its connections and are closed too.
+  void close() { core_->close(); }
+
+  // A view of this client (same connections) whose requests use `timeout` instead of
+  // request_timeout. Zero means no limit.
+  GlideClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClient(core_, timeout); }
+  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+  // Runs any Command and converts its reply to T (the typed commands all come here).
+  template <class T, class Token = boost::asio::deferred_t>
+  auto run_command(Command command, Token&& token = {}) {
+    return detail::initiate<T>(std::forward<Token>(token),
+                               [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
+                                 core->execute(std::move(c), t, [d = std::move(done)](Result<Value> r) mutable {
+                                   std::move(d)(r ? detail::to_result<T>(std::move(r).value()) : Result<T>(r.error()));
+                                 });
+                               });
+  }
+
+  // Runs a batch: a pipeline or a MULTI/EXEC transaction. nullopt: a WATCHed key changed.
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<BatchOptions, Token>
+  auto exec(const Batch& batch, bool raise_on_error, Token&& token = {}) {
+    return exec(batch, raise_on_error, BatchOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto exec(const Batch& batch, bool raise_on_error, BatchOptions options, Token&& token = {}) {
+    using Out = std::optional<std::vector<Reply>>;
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, data = batch.data(), raise_on_error,
+                                                               t = options.timeout.value_or(timeout_)](auto done) mutable {
+      core->exec(std::move(data), raise_on_error, t, std::move(done));
+    });
+  }
+
+  // EVALSHA, and on NOSCRIPT: load the script and retry once.
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<ScriptOptions, Token>
+  auto invoke_script(const Script& script, Token&& token = {}) {
+    return invoke_script(script, ScriptOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto invoke_script(const Script& script, ScriptOptions options, Token&& token = {}) {
+    return detail::initiate<Value>(std::forward<Token>(token), [core = core_, script, o = std::move(options),
+                                                                t = timeout_](auto done) mutable {
+      core->invoke_script(std::move(script), std::move(o), t, std::move(done));
+    });
+  }
+
+  // SCRIPT SHOW (Valkey 8+) -> the script's source.
+  template <class Token = boost::asio::deferred_t>
+  auto script_show(std::string sha1, Token&& token = {}) {
+    return run_command<std::string>(Command{"SCRIPT", "SHOW", sha1}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_exists(std::vector<std::string> sha1s, Token&& token = {}) {
+    return run_command<std::vector<bool>>(std::move(Command{"SCRIPT", "EXISTS"}.args(sha1s)), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<FlushMode, Token>
+  auto script_flush(Token&& token = {}) {
+    return script_flush(FlushMode::SYNC, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_flush(FlushMode mode, Token&& token = {}) {
+    return run_command<void>(Command{"SCRIPT", "FLUSH", detail::to_string(mode)}, std::forward<Token>(token));
+  }
+  // Sent over a separate connection, so it works while this client waits on the script.
+  template <class Token = boost::asio::deferred_t>
+  auto script_kill(Token&& token = {}) {
+    return run_on_side(Command{"SCRIPT", "KILL"}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto function_kill(Token&& token = {}) {
+    return run_on_side(Command{"FUNCTION", "KILL"}, std::forward<Token>(token));
+  }
+
+  // WATCH state belongs to the connection, which every copy of this client shares: see
+  // docs/batches.md for the safe pattern.
+  template <class Token = boost::asio::deferred_t>
+  auto watch(std::vector<std::string> keys, Token&& token = {}) {
+    return run_command<void>(std::move(Command{"WATCH"}.args(keys)), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto unwatch(Token&& token = {}) {
+    return run_command<void>(Command{"UNWATCH"}, std::forward<Token>(token));
+  }
+
+ private:
+  friend class sync::GlideClient;
+  explicit GlideClient(std::shared_ptr<detail::ClientCore> core)
+      : core_(std::move(core)), timeout_(core_->request_timeout()) {}
+  GlideClient(std::shared_ptr<detail::ClientCore> core, std::chrono::milliseconds timeout)
+      : core_(std::move(core)), timeout_(timeout) {}
+
+  template <class Token>
+  auto run_on_side(Command command, Token&& token) {
+    return detail::initiate<void>(std::forward<Token>(token),
+                                  [core = core_, c = std::move(command), t = timeout_](detail::Done<void> done) mutable {
+                                    core->execute_on_side(std::move(c), t, [d = std::move(done)](Result<Value> r) mutable {
+                                      std::move(d)(r ? detail::to_result<void>(std::move(r).value()) : Result<void>(r.error()));
+                                    });
+                                  });
+  }
+
+  std::shared_ptr<detail::ClientCore> core_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace glide

@@ -1,0 +1,209 @@
+#include <glide/detail/client_core.hpp>
+#include <glide/detail/log.hpp>
+#include <glide/detail/reply.hpp>
+
+#include <boost/asio/dispatch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+
+namespace glide::detail {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Blocking commands wait on the server for their own timeout (in seconds, the last argument, or
+// the argument after BLOCK for XREAD/XREADGROUP); the request may then take that long plus the
+// usual request timeout. Zero on the server means forever, and so it does here.
+std::chrono::milliseconds effective_timeout(const Command& c, std::chrono::milliseconds request_timeout) {
+  static const std::set<std::string, std::less<>> last_arg_seconds = {
+      "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
+  const std::string name = c.name();
+  const bool xread = name == "XREAD" || name == "XREADGROUP";
+  if (!xread && name != "WAIT" && name != "WAITAOF" && !last_arg_seconds.contains(name)) return request_timeout;
+  auto args = c.arguments();
+  std::string_view value;
+  double scale = 1000.0;
+  if (last_arg_seconds.contains(name)) {
+    // BLMPOP/BZMPOP put the timeout first: "BLMPOP timeout numkeys ...".
+    value = (name == "BLMPOP" || name == "BZMPOP") ? (args.size() > 1 ? args[1] : "") : args.back();
+  } else if (name == "WAIT") {
+    value = args.size() > 2 ? args[2] : "";
+    scale = 1.0;
+  } else if (name == "WAITAOF") {
+    value = args.size() > 3 ? args[3] : "";
+    scale = 1.0;
+  } else {
+    for (std::size_t i = 1; i + 1 < args.size(); ++i)
+      if (upper(args[i]) == "BLOCK") value = args[i + 1], scale = 1.0;
+    if (value.empty()) return request_timeout;
+  }
+  double server = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), server);
+  if (ec != std::errc() || server <= 0) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale)) + request_timeout;
+}
+
+bool is_noscript(const Value& v) { return v.is_error() && v.as_error()->code() == errc::noscript; }
+
+Command script_command(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+  Command c{"EVALSHA", script.get_hash()};
+  c.arg(keys.size()).args(keys).args(args);
+  return c;
+}
+
+}  // namespace
+
+Result<ConnectionOptions> connection_options(const GlideClientConfiguration& config) {
+  if (config.addresses.empty()) return fail(errc::configuration_error, "no server addresses given");
+  if (config.request_timeout.count() < 0) return fail(errc::configuration_error, "request_timeout must not be negative");
+  if (config.database_id && *config.database_id < 0) return fail(errc::configuration_error, "database_id must not be negative");
+  if (config.reconnect_strategy && config.reconnect_strategy->factor == 0)
+    return fail(errc::configuration_error, "reconnect_strategy.factor must be at least 1");
+  ConnectionOptions o;
+  o.address = config.addresses.front();
+  o.use_tls = config.use_tls;
+  o.tls = config.tls_config;
+  o.credentials = config.credentials;
+  o.database_id = config.database_id;
+  o.client_name = config.client_name;
+  o.protocol = config.protocol;
+  o.connection_timeout = config.connection_timeout;
+  o.inflight_limit = config.inflight_requests_limit;
+  o.backoff = config.reconnect_strategy.value_or(BackoffStrategy{});
+  return o;
+}
+
+ClientCore::ClientCore(GlideClientConfiguration config, std::shared_ptr<NodeConnection> main, ConnectionOptions options)
+    : config_(std::move(config)), options_(std::move(options)), main_(std::move(main)) {}
+
+ClientCore::~ClientCore() { close(); }
+
+void ClientCore::create(boost::asio::any_io_executor ex, GlideClientConfiguration config,
+                        Done<std::shared_ptr<ClientCore>> done) {
+  auto options = connection_options(config);
+  if (!options) return std::move(done)(options.error());
+  auto conn = NodeConnection::make(ex, options.value());
+  if (!conn) return std::move(done)(conn.error());
+  std::shared_ptr<ClientCore> core(new ClientCore(std::move(config), conn.value(), std::move(options).value()));
+  if (core->config_.lazy_connect) return std::move(done)(core);
+  core->main_->connect([core, done = std::move(done)](Result<void> r) mutable {
+    if (!r) {
+      core->close();
+      return std::move(done)(r.error());
+    }
+    std::move(done)(std::move(core));
+  });
+}
+
+void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
+  Request r{command.encoded(), 1, effective_timeout(command, timeout)};
+  main_->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return std::move(d)(replies.error());
+    std::move(d)(std::move(replies.value().front()));
+  });
+}
+
+std::shared_ptr<NodeConnection> ClientCore::side_connection() {
+  std::lock_guard lock(side_mutex_);
+  if (!side_) {
+    auto conn = NodeConnection::make(main_->get_executor(), options_);
+    side_ = conn.value();  // the same options already made the main connection
+  }
+  return side_;
+}
+
+void ClientCore::execute_on_side(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
+  Request r{command.encoded(), 1, timeout};
+  side_connection()->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return std::move(d)(replies.error());
+    std::move(d)(std::move(replies.value().front()));
+  });
+}
+
+void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::milliseconds timeout,
+                      Done<std::optional<std::vector<Reply>>> done) {
+  if (batch.size() == 0) return std::move(done)(std::optional<std::vector<Reply>>(std::vector<Reply>{}));
+  Request r;
+  r.timeout = timeout;
+  if (batch.atomic) {
+    // MULTI, the commands and EXEC leave in one write: nothing from another caller can land
+    // inside the transaction on the shared connection.
+    r.wire.reserve(batch.wire.size() + 32);
+    Command{"MULTI"}.encode_to(r.wire);
+    r.wire.append(batch.wire);
+    Command{"EXEC"}.encode_to(r.wire);
+    r.expected = batch.size() + 2;
+  } else {
+    r.wire = batch.wire;
+    r.expected = batch.size();
+  }
+  auto shared = std::make_shared<BatchData>(std::move(batch));
+  auto conn = main_;
+  main_->send(std::move(r), [conn, shared, raise_on_error, timeout, d = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return std::move(d)(replies.error());
+    // Pipelined scripts that met NOSCRIPT: load each script once, run those entries again, and
+    // put their replies back in place.
+    std::vector<std::size_t> retry;
+    for (const auto& s : shared->scripts)
+      if (is_noscript(replies.value()[s.index])) retry.push_back(s.index);
+    if (retry.empty()) return std::move(d)(shape_batch_replies(*shared, std::move(replies).value(), raise_on_error));
+    Request again;
+    again.timeout = timeout;
+    std::set<std::string> loaded;
+    for (const auto& s : shared->scripts) {
+      if (std::find(retry.begin(), retry.end(), s.index) == retry.end() || !loaded.insert(s.script.get_hash()).second) continue;
+      Command{"SCRIPT", "LOAD", s.script.code()}.encode_to(again.wire);
+    }
+    const std::size_t loads = loaded.size();
+    for (auto i : retry) again.wire.append(shared->command_wire(i));
+    again.expected = loads + retry.size();
+    conn->send(std::move(again), [shared, raise_on_error, retry, loads, first = std::move(replies).value(),
+                                  d = std::move(d)](Result<Replies> second) mutable {
+      if (!second) return std::move(d)(second.error());
+      for (std::size_t k = 0; k < retry.size(); ++k) first[retry[k]] = std::move(second.value()[loads + k]);
+      std::move(d)(shape_batch_replies(*shared, std::move(first), raise_on_error));
+    });
+  });
+}
+
+void ClientCore::invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done) {
+  Command evalsha = script_command(script, options.keys, options.args);
+  std::string wire = evalsha.encoded();
+  Request r{wire, 1, timeout};
+  auto conn = main_;
+  main_->send(std::move(r), [conn, script, wire, timeout, d = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return std::move(d)(replies.error());
+    Value& v = replies.value().front();
+    if (!is_noscript(v)) return std::move(d)(to_result<Value>(std::move(v)));
+    // Not cached on the server (never loaded, flushed, or a restarted server): load it and run it
+    // again, both in one write.
+    Request again{Command{"SCRIPT", "LOAD", script.code()}.encoded() + wire, 2, timeout};
+    conn->send(std::move(again), [d = std::move(d)](Result<Replies> second) mutable {
+      if (!second) return std::move(d)(second.error());
+      auto& load = second.value()[0];
+      if (load.is_error()) return std::move(d)(*load.as_error());
+      std::move(d)(to_result<Value>(std::move(second.value()[1])));
+    });
+  });
+}
+
+void ClientCore::close(boost::asio::any_completion_handler<void()> done) {
+  main_->close();
+  {
+    std::lock_guard lock(side_mutex_);
+    if (side_) side_->close();
+  }
+  if (done) {
+    // close() runs on the connection's strand; this lands after it.
+    boost::asio::dispatch(main_->get_executor(), std::move(done));
+  }
+}
+
+}  // namespace glide::detail

@@ -1,0 +1,71 @@
+#pragma once
+// A Command is a value: its arguments encoded to RESP once, when it is built.
+#include <glide/detail/resp.hpp>
+
+#include <charconv>
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace glide {
+
+class Command {
+ public:
+  Command() = default;
+  Command(std::initializer_list<std::string_view> args) {
+    for (auto a : args) arg(a);
+  }
+  explicit Command(const std::vector<std::string>& args) {
+    for (const auto& a : args) arg(a);
+  }
+
+  Command& arg(std::string_view a) {
+    detail::append_bulk(body_, a);
+    ++argc_;
+    return *this;
+  }
+  template <class I>
+    requires(std::integral<I> && !std::same_as<I, bool>)
+  Command& arg(I i) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, i);
+    return arg(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+  }
+  Command& arg(double d);
+  // Every element of a range of strings.
+  template <std::ranges::input_range R>
+    requires std::convertible_to<std::ranges::range_reference_t<R>, std::string_view>
+  Command& args(const R& r) {
+    for (auto&& a : r) arg(std::string_view(a));
+    return *this;
+  }
+
+  std::size_t argc() const noexcept { return argc_; }
+  bool empty() const noexcept { return argc_ == 0; }
+  // The arguments as bulk strings, without the "*<argc>" header.
+  std::string_view body() const noexcept { return body_; }
+  // Appends the whole command, header and arguments, as it goes on the wire.
+  void encode_to(std::string& out) const {
+    detail::append_header(out, '*', argc_);
+    out.append(body_);
+  }
+  std::string encoded() const {
+    std::string out;
+    encode_to(out);
+    return out;
+  }
+  // The arguments decoded again (views into this command): for routing and for messages.
+  std::vector<std::string_view> arguments() const;
+  // The command name, upper-cased (e.g. "SET"; "SCRIPT LOAD" is "SCRIPT").
+  std::string name() const;
+
+ private:
+  std::string body_;
+  std::size_t argc_ = 0;
+};
+
+}  // namespace glide

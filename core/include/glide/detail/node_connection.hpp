@@ -1,0 +1,66 @@
+#pragma once
+// NodeConnection: one multiplexed connection to one server. Any number of callers share it:
+// requests are coalesced into one write, replies come back in FIFO order. The Asio and OpenSSL
+// machinery stays in node_connection.cpp.
+#include <glide/config.hpp>
+#include <glide/detail/resp.hpp>
+#include <glide/value.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace glide::detail {
+
+struct ConnectionOptions {
+  NodeAddress address;
+  bool use_tls = false;
+  TlsAdvancedConfiguration tls;
+  std::optional<ServerCredentials> credentials;
+  std::optional<int> database_id;
+  std::optional<std::string> client_name;
+  ProtocolVersion protocol = ProtocolVersion::RESP3;
+  std::chrono::milliseconds connection_timeout{2000};
+  std::size_t inflight_limit = 1000;
+  BackoffStrategy backoff;
+  ParserLimits limits;
+  // An idle connection is probed with PING this often; no answer within connection_timeout and
+  // the link is taken for dead and reconnected. Zero turns the probe off.
+  std::chrono::milliseconds heartbeat_interval{1000};
+};
+
+using Replies = std::vector<Value>;
+using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
+
+struct Request {
+  std::string wire;                       // one or more encoded commands
+  std::size_t expected = 1;               // how many replies they produce
+  std::chrono::milliseconds timeout{0};   // zero: wait as long as it takes
+};
+
+class NodeConnection {
+ public:
+  virtual ~NodeConnection() = default;
+
+  // Checks the options (a configuration_error for what cannot work, e.g. a missing
+  // certificate file) and builds an unconnected connection on `ex`.
+  static Result<std::shared_ptr<NodeConnection>> make(boost::asio::any_io_executor ex, ConnectionOptions options);
+
+  // Connects now (TCP, TLS, handshake). Completes once with the first attempt's outcome; later
+  // losses reconnect by themselves.
+  virtual void connect(boost::asio::any_completion_handler<void(Result<void>)> handler) = 0;
+  // Queues a request. The handler runs on the connection's strand with all `expected` replies
+  // (error replies stay in place as error Values) or with why they could not be had.
+  virtual void send(Request request, ReplyHandler handler) = 0;
+  // Completes everything pending with errc::closing and drops the link for good.
+  virtual void close() = 0;
+
+  virtual const NodeAddress& address() const noexcept = 0;
+  virtual boost::asio::any_io_executor get_executor() const = 0;
+};
+
+}  // namespace glide::detail
