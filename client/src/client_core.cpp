@@ -80,8 +80,9 @@ Result<ConnectionOptions> connection_options(const GlideClientConfiguration& con
   return o;
 }
 
-ClientCore::ClientCore(GlideClientConfiguration config, std::shared_ptr<NodeConnection> main, ConnectionOptions options)
-    : config_(std::move(config)), options_(std::move(options)), main_(std::move(main)) {}
+ClientCore::ClientCore(boost::asio::any_io_executor ex, GlideClientConfiguration config, std::shared_ptr<NodeConnection> main,
+                       ConnectionOptions options)
+    : executor_(std::move(ex)), config_(std::move(config)), options_(std::move(options)), main_(std::move(main)) {}
 
 ClientCore::~ClientCore() { close(); }
 
@@ -91,7 +92,7 @@ void ClientCore::create(boost::asio::any_io_executor ex, GlideClientConfiguratio
   if (!options) return std::move(done)(options.error());
   auto conn = NodeConnection::make(ex, options.value());
   if (!conn) return std::move(done)(conn.error());
-  std::shared_ptr<ClientCore> core(new ClientCore(std::move(config), conn.value(), std::move(options).value()));
+  std::shared_ptr<ClientCore> core(new ClientCore(ex, std::move(config), conn.value(), std::move(options).value()));
   if (core->config_.lazy_connect) return std::move(done)(core);
   core->main_->connect([core, done = std::move(done)](Result<void> r) mutable {
     if (!r) {
@@ -100,6 +101,10 @@ void ClientCore::create(boost::asio::any_io_executor ex, GlideClientConfiguratio
     }
     std::move(done)(std::move(core));
   });
+}
+
+void ClientCore::open_session(Done<std::shared_ptr<ClientCore>> done) const {
+  create(executor_, config_, std::move(done));
 }
 
 void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
@@ -113,7 +118,7 @@ void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Don
 std::shared_ptr<NodeConnection> ClientCore::side_connection() {
   std::lock_guard lock(side_mutex_);
   if (!side_) {
-    auto conn = NodeConnection::make(main_->get_executor(), options_);
+    auto conn = NodeConnection::make(executor_, options_);
     side_ = conn.value();  // the same options already made the main connection
   }
   return side_;

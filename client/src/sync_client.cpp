@@ -51,6 +51,12 @@ Result<GlideClient> GlideClient::create(GlideClientConfiguration config) {
   return GlideClient(std::move(io), std::move(async).value());
 }
 
-void GlideClient::close() { io_->shutdown(); }
+void GlideClient::close() {
+  // Only this client's connections: sessions share the io thread, which stops with the last
+  // handle.
+  std::promise<void> closed;
+  async_.core_->close([&closed] { closed.set_value(); });
+  closed.get_future().wait();
+}
 
 }  // namespace glide::sync

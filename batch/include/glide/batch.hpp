@@ -83,6 +83,18 @@ Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& b
 
 }  // namespace detail
 
+// Typed access to one entry of exec()'s results: the entry's own error, or its value converted
+// to T (a mismatch is an error too, never UB). E.g. glide::as<std::int64_t>(results[1]).
+template <class T>
+Result<T> as(const Reply& entry) {
+  if (!entry) return entry.error();
+  if constexpr (std::is_same_v<T, Value>) {
+    return entry.value();
+  } else {
+    return entry.value().as<T>();
+  }
+}
+
 class Batch : public detail::BatchBase<Batch> {
  public:
   explicit Batch(bool is_atomic) : BatchBase(is_atomic) {}

@@ -47,6 +47,19 @@ class GlideClient : public detail::Commands<GlideClient> {
     return create(std::move(ex), std::move(config), std::forward<Token>(token));
   }
 
+  // A new client with the same configuration on a connection of its own. WATCH state belongs to
+  // a connection, so optimistic transactions (WATCH ... exec(Batch(true))) on a client that other
+  // coroutines share go through a session: nobody else's EXEC or UNWATCH can touch its WATCHes.
+  template <class Token = boost::asio::deferred_t>
+  auto open_session(Token&& token = {}) const {
+    return detail::initiate<GlideClient>(std::forward<Token>(token), [core = core_, t = timeout_](auto done) mutable {
+      core->open_session([t, done = std::move(done)](Result<std::shared_ptr<detail::ClientCore>> r) mutable {
+        if (!r) return std::move(done)(r.error());
+        std::move(done)(GlideClient(std::move(r).value(), t));
+      });
+    });
+  }
+
   // Completes every pending request with errc::closing and closes the connections. Copies of
   // this client share its connections and are closed too.
   void close() { core_->close(); }

@@ -18,8 +18,8 @@ class GlideClient : public glide::detail::Commands<GlideClient> {
  public:
   static Result<GlideClient> create(GlideClientConfiguration config);
 
-  // Completes every pending request with errc::closing, closes the connections and stops the io
-  // thread. Also done by the destructor of the last copy.
+  // Completes every pending request with errc::closing and closes the connections. The io thread
+  // stops with the last copy (sessions included).
   void close();
 
   GlideClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClient(io_, async_.with_timeout(timeout)); }
@@ -43,6 +43,13 @@ class GlideClient : public glide::detail::Commands<GlideClient> {
   Result<void> function_kill() { return async_.function_kill(boost::asio::use_future).get(); }
   Result<void> watch(std::vector<std::string> keys) { return async_.watch(std::move(keys), boost::asio::use_future).get(); }
   Result<void> unwatch() { return async_.unwatch(boost::asio::use_future).get(); }
+
+  // A client on a connection of its own, for WATCH-based transactions (see GlideClient).
+  Result<GlideClient> open_session() const {
+    auto session = async_.open_session(boost::asio::use_future).get();
+    if (!session) return session.error();
+    return GlideClient(io_, std::move(session).value());
+  }
 
   // The asynchronous client underneath (same connections), for mixing styles.
   glide::GlideClient& async() noexcept { return async_; }

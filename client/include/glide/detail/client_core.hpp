@@ -31,11 +31,15 @@ class ClientCore {
             Done<std::optional<std::vector<Reply>>> done);
   void invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done);
   void close(boost::asio::any_completion_handler<void()> done = {});
+  // Another core with the same configuration and connections of its own.
+  void open_session(Done<std::shared_ptr<ClientCore>> done) const;
 
  private:
-  ClientCore(GlideClientConfiguration config, std::shared_ptr<NodeConnection> main, ConnectionOptions options);
+  ClientCore(boost::asio::any_io_executor ex, GlideClientConfiguration config, std::shared_ptr<NodeConnection> main,
+             ConnectionOptions options);
   std::shared_ptr<NodeConnection> side_connection();
 
+  boost::asio::any_io_executor executor_;
   GlideClientConfiguration config_;
   ConnectionOptions options_;
   std::shared_ptr<NodeConnection> main_;
