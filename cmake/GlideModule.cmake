@@ -4,8 +4,10 @@ function(glide_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
   # GCC 12 reports Asio's coroutine frame allocator as mismatched new/delete: a known false
   # positive (GCC bug 109224).
+  # It also reports Outcome's result storage as maybe-uninitialized when results are moved
+  # through type-erased handlers at -O2: false positives that vary with inlining.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    target_compile_options(${target} PRIVATE -Wno-mismatched-new-delete)
+    target_compile_options(${target} PRIVATE -Wno-mismatched-new-delete -Wno-maybe-uninitialized)
   endif()
   if(GLIDE_WERROR)
     target_compile_options(${target} PRIVATE -Werror)

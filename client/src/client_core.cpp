@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <set>
 
 namespace glide::detail {
@@ -118,7 +119,14 @@ void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Don
 std::shared_ptr<NodeConnection> ClientCore::side_connection() {
   std::lock_guard lock(side_mutex_);
   if (!side_) {
-    auto conn = NodeConnection::make(executor_, options_);
+    // This connection is usually opened while a script keeps the server busy, when Valkey
+    // refuses SELECT and CLIENT SETNAME with BUSY (HELLO and AUTH are allowed): a handshake with
+    // them would fail until the script ends, and SCRIPT KILL would come too late. SCRIPT KILL and
+    // FUNCTION KILL need no database, and a RESP3 HELLO carries the name itself.
+    ConnectionOptions side = options_;
+    side.database_id.reset();
+    if (side.protocol != ProtocolVersion::RESP3) side.client_name.reset();
+    auto conn = NodeConnection::make(executor_, std::move(side));
     side_ = conn.value();  // the same options already made the main connection
   }
   return side_;
@@ -161,18 +169,29 @@ void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::millise
     if (retry.empty()) return std::move(d)(shape_batch_replies(*shared, std::move(replies).value(), raise_on_error));
     Request again;
     again.timeout = timeout;
-    std::set<std::string> loaded;
+    // For each retried entry, which SCRIPT LOAD reply belongs to its script.
+    std::map<std::string, std::size_t, std::less<>> load_of;
+    std::vector<std::size_t> retry_load;
     for (const auto& s : shared->scripts) {
-      if (std::find(retry.begin(), retry.end(), s.index) == retry.end() || !loaded.insert(s.script.get_hash()).second) continue;
-      Command{"SCRIPT", "LOAD", s.script.code()}.encode_to(again.wire);
+      if (std::find(retry.begin(), retry.end(), s.index) == retry.end()) continue;
+      auto [it, added] = load_of.try_emplace(s.script.get_hash(), load_of.size());
+      if (added) Command{"SCRIPT", "LOAD", s.script.code()}.encode_to(again.wire);
+      retry_load.push_back(it->second);
     }
-    const std::size_t loads = loaded.size();
+    const std::size_t loads = load_of.size();
     for (auto i : retry) again.wire.append(shared->command_wire(i));
     again.expected = loads + retry.size();
-    conn->send(std::move(again), [shared, raise_on_error, retry, loads, first = std::move(replies).value(),
+    conn->send(std::move(again), [shared, raise_on_error, retry, retry_load, loads, first = std::move(replies).value(),
                                   d = std::move(d)](Result<Replies> second) mutable {
       if (!second) return std::move(d)(second.error());
-      for (std::size_t k = 0; k < retry.size(); ++k) first[retry[k]] = std::move(second.value()[loads + k]);
+      auto& again_replies = second.value();
+      for (std::size_t k = 0; k < retry.size(); ++k) {
+        // A script that does not compile fails its SCRIPT LOAD, and its EVALSHA then says
+        // NOSCRIPT again: the load's error ("ERR Error compiling script ...") is the useful one,
+        // as invoke_script reports it.
+        Value& load = again_replies[retry_load[k]];
+        first[retry[k]] = load.is_error() ? load : std::move(again_replies[loads + k]);
+      }
       std::move(d)(shape_batch_replies(*shared, std::move(first), raise_on_error));
     });
   });

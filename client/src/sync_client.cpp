@@ -3,60 +3,57 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <future>
-#include <mutex>
-#include <optional>
 #include <thread>
 
 namespace glide::sync {
 namespace detail {
 
-// The io_context and thread behind sync clients. The last owner closes the client and joins.
-class IoThread {
- public:
-  IoThread() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
-  ~IoThread() { shutdown(); }
-
-  boost::asio::io_context& io() noexcept { return io_; }
-  void adopt(std::shared_ptr<glide::detail::ClientCore> core) { core_ = std::move(core); }
-
-  void shutdown() {
-    std::call_once(once_, [this] {
-      if (core_ && std::this_thread::get_id() != thread_.get_id()) {
-        std::promise<void> closed;
-        core_->close([&closed] { closed.set_value(); });
-        closed.get_future().wait();
-      }
-      work_.reset();
-      io_.stop();
-      if (thread_.joinable() && std::this_thread::get_id() != thread_.get_id()) thread_.join();
-      if (thread_.joinable()) thread_.detach();
-    });
-  }
-
- private:
-  boost::asio::io_context io_{1};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::thread thread_;
-  std::shared_ptr<glide::detail::ClientCore> core_;
-  std::once_flag once_;
+struct IoThread::State {
+  boost::asio::io_context io{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
+  std::promise<void> finished;
+  std::thread thread{[this] {
+    io.run();
+    finished.set_value();
+  }};
 };
+
+IoThread::IoThread() : state_(std::make_unique<State>()) {}
+
+IoThread::~IoThread() {
+  if (close_) close_();
+  // Closing completes what is pending and cancels the timers, so the loop runs dry by itself;
+  // a straggler (a retry timer, a refresh) gets a moment, then the loop is stopped.
+  state_->work.reset();
+  auto finished = state_->finished.get_future();
+  if (std::this_thread::get_id() == state_->thread.get_id()) {
+    state_->thread.detach();
+    return;
+  }
+  if (finished.wait_for(std::chrono::seconds(2)) != std::future_status::ready) state_->io.stop();
+  state_->thread.join();
+}
+
+boost::asio::any_io_executor IoThread::executor() { return state_->io.get_executor(); }
+
+// Connects with the async client on the io thread; the io thread closes that client last.
+template <class Sync, class Async, class Config>
+Result<Sync> create_sync(Config config) {
+  auto io = std::make_shared<IoThread>();
+  auto async = Async::create(io->executor(), std::move(config), boost::asio::use_future).get();
+  if (!async) return async.error();
+  io->on_shutdown([client = async.value()]() mutable { client.close(); });
+  return Sync::from(std::move(io), std::move(async).value());
+}
 
 }  // namespace detail
 
 Result<GlideClient> GlideClient::create(GlideClientConfiguration config) {
-  auto io = std::make_shared<detail::IoThread>();
-  auto async = glide::GlideClient::create(io->io().get_executor(), std::move(config), boost::asio::use_future).get();
-  if (!async) return async.error();
-  io->adopt(async.value().core_);
-  return GlideClient(std::move(io), std::move(async).value());
+  return detail::create_sync<GlideClient, glide::GlideClient>(std::move(config));
 }
 
-void GlideClient::close() {
-  // Only this client's connections: sessions share the io thread, which stops with the last
-  // handle.
-  std::promise<void> closed;
-  async_.core_->close([&closed] { closed.set_value(); });
-  closed.get_future().wait();
+Result<GlideClusterClient> GlideClusterClient::create(GlideClusterClientConfiguration config) {
+  return detail::create_sync<GlideClusterClient, glide::GlideClusterClient>(std::move(config));
 }
 
 }  // namespace glide::sync

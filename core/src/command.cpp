@@ -12,20 +12,7 @@ Command& Command::arg(double d) {
   return arg(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
 }
 
-std::vector<std::string_view> Command::arguments() const {
-  std::vector<std::string_view> out;
-  out.reserve(argc_);
-  std::string_view rest = body_;
-  while (!rest.empty()) {
-    // Each argument is "$<len>\r\n<bytes>\r\n", written by append_bulk.
-    auto crlf = rest.find("\r\n");
-    std::size_t len = 0;
-    std::from_chars(rest.data() + 1, rest.data() + crlf, len);
-    out.push_back(rest.substr(crlf + 2, len));
-    rest.remove_prefix(crlf + 2 + len + 2);
-  }
-  return out;
-}
+std::vector<std::string_view> Command::arguments() const { return detail::command_arguments(body_); }
 
 std::string Command::name() const {
   auto args = arguments();

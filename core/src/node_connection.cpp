@@ -442,7 +442,11 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     const bool probe_unanswered = heartbeat_seq_ && find(*heartbeat_seq_) != nullptr;
     if (probe_unanswered && quiet > options_.connection_timeout)
       return connection_lost(errc::unknown_outcome, "no answer to the health check PING");
-    if (!probe_unanswered && pending_.empty() && quiet >= options_.heartbeat_interval) {
+    // Idle means no caller is waiting (live_ == 0), not an empty FIFO: the slots of timed-out
+    // requests stay in the FIFO until their late replies come, and on a link that died silently
+    // they never come. Waiting for an empty FIFO would then never probe, and every later request
+    // would time out on the dead link forever.
+    if (!probe_unanswered && live_ == 0 && quiet >= options_.heartbeat_interval) {
       static const std::string ping = "*1\r\n$4\r\nPING\r\n";
       heartbeat_seq_ = next_seq_++;
       out_.append(ping);
@@ -527,6 +531,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       if (options_.client_name) add(Command{"CLIENT", "SETNAME", *options_.client_name});
     }
     if (options_.database_id && *options_.database_id != 0) add(std::move(Command{"SELECT"}.arg(*options_.database_id)));
+    if (options_.readonly) add(Command{"READONLY"});
 
     co_await write_all(*stream, asio::buffer(hello), token);
     if (ec || *timed_out) co_return failed("handshake with");

@@ -9,7 +9,11 @@ namespace {
 
 bool parse_int(std::string_view s, std::int64_t& out) {
   if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
+  // One optional sign: after a '+', from_chars would still take a '-' (":+-1" is malformed).
+  if (s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return false;
+  }
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
 }
@@ -19,9 +23,21 @@ bool parse_double(std::string_view s, double& out) {
   if (s == "-inf") return out = -HUGE_VAL, true;
   if (s == "nan" || s == "-nan") return out = std::nan(""), true;
   if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
+  if (s.front() == '+') {
+    s.remove_prefix(1);
+    if (!s.empty() && s.front() == '-') return false;  // ",+-1.5" is malformed, as for integers
+  }
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool is_known_type(char type) {
+  switch (type) {
+    case '+': case '-': case ':': case ',': case '#': case '(': case '_': case '$': case '=': case '!':
+    case '*': case '~': case '>': case '%': case '|':
+      return true;
+    default: return false;
+  }
 }
 
 bool is_big_number(std::string_view s) {
@@ -30,6 +46,10 @@ bool is_big_number(std::string_view s) {
   for (char c : s)
     if (c < '0' || c > '9') return false;
   return true;
+}
+
+std::string unknown_type_message(char type) {
+  return std::string("unknown reply type byte 0x") + "0123456789abcdef"[(type >> 4) & 0xf] + "0123456789abcdef"[type & 0xf];
 }
 
 ValueKind aggregate_kind(char type) {
@@ -83,6 +103,9 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
     consumed = pos;
     if (pos >= data.size()) return Status::need_more;
     const char type = data[pos];
+    // Judge the type byte before waiting for its line: garbage with no CR after it (e.g. a lone
+    // "\r\n") would otherwise wait for more bytes until the line limit instead of failing.
+    if (!is_known_type(type)) return fail(unknown_type_message(type));
     const char* begin = data.data() + pos + 1;
     const char* cr = static_cast<const char*>(std::memchr(begin, '\r', data.size() - pos - 1));
     if (cr == nullptr || cr + 1 == data.data() + data.size()) {
@@ -179,8 +202,7 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
         stack_.push_back(Frame{std::move(agg), elements, type == '|', Value()});
         continue;
       }
-      default: return fail(std::string("unknown reply type byte 0x") + "0123456789abcdef"[(type >> 4) & 0xf] +
-                           "0123456789abcdef"[type & 0xf]);
+      default: return fail(unknown_type_message(type));
     }
     pos = after_line;
     if (deliver(std::move(v))) {
@@ -188,6 +210,20 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
       return Status::done;
     }
   }
+}
+
+std::vector<std::string_view> command_arguments(std::string_view wire) {
+  std::vector<std::string_view> out;
+  if (!wire.empty() && wire.front() == '*') wire.remove_prefix(wire.find("\r\n") + 2);
+  while (!wire.empty()) {
+    // Each argument is "$<len>\r\n<bytes>\r\n", as append_bulk writes it.
+    const auto crlf = wire.find("\r\n");
+    std::size_t len = 0;
+    std::from_chars(wire.data() + 1, wire.data() + crlf, len);
+    out.push_back(wire.substr(crlf + 2, len));
+    wire.remove_prefix(crlf + 2 + len + 2);
+  }
+  return out;
 }
 
 void append_header(std::string& out, char type, std::size_t count) {
@@ -219,7 +255,15 @@ void encode(const Value& v, std::string& out) {
       append_header(out, '=', v.str().size());
       out.append(v.str()).append("\r\n");
       return;
-    case ValueKind::error: line('-', v.str()); return;
+    case ValueKind::error:
+      // A simple error cannot hold CR or LF (e.g. a blob error's text): those go as "!<len>".
+      if (v.str().find_first_of("\r\n") != std::string::npos) {
+        append_header(out, '!', v.str().size());
+        out.append(v.str()).append("\r\n");
+      } else {
+        line('-', v.str());
+      }
+      return;
     case ValueKind::big_number: line('(', v.str()); return;
     case ValueKind::integer: line(':', std::to_string(v.as_int().value())); return;
     case ValueKind::double_number: {

@@ -85,8 +85,9 @@ bool parse_whole(std::string_view s, N& out) {
 Result<std::int64_t> Value::as_int() const {
   if (kind_ == ValueKind::integer) return std::get<std::int64_t>(data_);
   if (is_string()) {
+    // as_string(), not str(): a verbatim string's number follows its "txt:" format prefix.
     std::int64_t i = 0;
-    if (parse_whole(str(), i)) return i;
+    if (parse_whole(as_string().value(), i)) return i;
   }
   return mismatch("an integer");
 }
@@ -98,7 +99,7 @@ Result<double> Value::as_double() const {
     default: break;
   }
   if (is_string()) {
-    std::string_view s = str();
+    std::string_view s = as_string().value();  // without a verbatim string's "txt:" prefix
     if (s == "inf" || s == "+inf") return HUGE_VAL;
     if (s == "-inf") return -HUGE_VAL;
     double d = 0;

@@ -16,6 +16,16 @@ namespace glide_test {
 
 // One plain standalone server for all tests of a process that do not stop or reconfigure it.
 ValkeyServer& shared_server();
+// One 6-node cluster (3 primaries, 3 replicas) for the cluster tests of a process that leave its
+// topology as they found it.
+ValkeyCluster& shared_cluster();
+
+inline glide::GlideClusterClientConfiguration cluster_config_for(const ValkeyCluster& cluster) {
+  glide::GlideClusterClientConfiguration c;
+  c.addresses.push_back({cluster.host(), cluster.seed_port()});
+  c.request_timeout = std::chrono::milliseconds(2000);
+  return c;
+}
 
 inline glide::GlideClientConfiguration config_for(const ValkeyServer& server) {
   glide::GlideClientConfiguration c;

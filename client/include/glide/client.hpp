@@ -19,7 +19,11 @@ namespace glide {
 
 namespace sync {
 class GlideClient;
+namespace detail {
+template <class Derived, class Async>
+class SyncClientBase;
 }
+}  // namespace sync
 
 class GlideClient : public detail::Commands<GlideClient> {
  public:
@@ -149,7 +153,6 @@ class GlideClient : public detail::Commands<GlideClient> {
   }
 
  private:
-  friend class sync::GlideClient;
   explicit GlideClient(std::shared_ptr<detail::ClientCore> core)
       : core_(std::move(core)), timeout_(core_->request_timeout()) {}
   GlideClient(std::shared_ptr<detail::ClientCore> core, std::chrono::milliseconds timeout)

@@ -2,6 +2,7 @@
 // The whole public API of glide-cpp.
 #include <glide/batch.hpp>
 #include <glide/client.hpp>
+#include <glide/cluster_client.hpp>
 #include <glide/commands.hpp>
 #include <glide/config.hpp>
 #include <glide/route.hpp>

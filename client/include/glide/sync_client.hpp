@@ -1,64 +1,130 @@
 #pragma once
-// glide::sync::GlideClient: the blocking twin of glide::GlideClient, with the same methods
-// returning Result<T>. It owns an io thread; any number of threads may call it at once (their
-// requests are pipelined on the one connection).
+// glide::sync::GlideClient and glide::sync::GlideClusterClient: the blocking twins of the async
+// clients, with the same methods returning Result<T>. Each owns an io thread (shared with its
+// copies and sessions); any number of threads may call one at once, their requests pipelined on
+// the shared connections.
 #include <glide/client.hpp>
+#include <glide/cluster_client.hpp>
 
 #include <boost/asio/use_future.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace glide::sync {
 
 namespace detail {
-class IoThread;
-}
 
-class GlideClient : public glide::detail::Commands<GlideClient> {
+// The io_context and thread behind sync clients; the last owner closes the client and joins.
+class IoThread {
+ public:
+  IoThread();
+  ~IoThread();
+  boost::asio::any_io_executor executor();
+  // What the last owner closes before stopping the thread.
+  void on_shutdown(std::function<void()> close) { close_ = std::move(close); }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::function<void()> close_;
+};
+
+// Everything the two sync clients share: the typed commands (blocking), scripts, WATCH.
+template <class Derived, class Async>
+class SyncClientBase : public glide::detail::Commands<Derived> {
+ public:
+  template <class T>
+  Result<T> run_command(Command command) {
+    return wait(async_.template run_command<T>(std::move(command)));
+  }
+
+  // Completes every pending request with errc::closing and closes the connections. The io
+  // thread stops with the last copy.
+  void close() { async_.close(); }
+  Derived with_timeout(std::chrono::milliseconds timeout) const { return Derived(io_, async_.with_timeout(timeout)); }
+
+  Result<Value> invoke_script(const Script& script, ScriptOptions options = {}) {
+    return wait(async_.invoke_script(script, std::move(options)));
+  }
+  Result<std::string> script_show(std::string sha1) { return wait(async_.script_show(std::move(sha1))); }
+  Result<std::vector<bool>> script_exists(std::vector<std::string> sha1s) { return wait(async_.script_exists(std::move(sha1s))); }
+  Result<void> script_flush(FlushMode mode = FlushMode::SYNC) { return wait(async_.script_flush(mode)); }
+  Result<void> script_kill() { return wait(async_.script_kill()); }
+  Result<void> watch(std::vector<std::string> keys) { return wait(async_.watch(std::move(keys))); }
+  Result<void> unwatch() { return wait(async_.unwatch()); }
+
+  // The asynchronous client underneath (same connections), for mixing styles.
+  Async& async() noexcept { return async_; }
+
+  // For the library's create(): wraps an async client running on `io`.
+  static Derived from(std::shared_ptr<IoThread> io, Async async) { return Derived(std::move(io), std::move(async)); }
+
+ protected:
+  SyncClientBase(std::shared_ptr<IoThread> io, Async async) : io_(std::move(io)), async_(std::move(async)) {}
+
+  // Runs a deferred operation of the async client and blocks for its Result.
+  template <class Op>
+  static auto wait(Op&& op) {
+    return std::forward<Op>(op)(boost::asio::use_future).get();
+  }
+
+  std::shared_ptr<IoThread> io_;
+  Async async_;
+};
+
+}  // namespace detail
+
+class GlideClient : public detail::SyncClientBase<GlideClient, glide::GlideClient> {
  public:
   static Result<GlideClient> create(GlideClientConfiguration config);
 
-  // Completes every pending request with errc::closing and closes the connections. The io thread
-  // stops with the last copy (sessions included).
-  void close();
-
-  GlideClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClient(io_, async_.with_timeout(timeout)); }
-
-  template <class T>
-  Result<T> run_command(Command command) {
-    return async_.run_command<T>(std::move(command), boost::asio::use_future).get();
-  }
   Result<std::optional<std::vector<Reply>>> exec(const Batch& batch, bool raise_on_error, BatchOptions options = {}) {
-    return async_.exec(batch, raise_on_error, std::move(options), boost::asio::use_future).get();
+    return wait(async_.exec(batch, raise_on_error, std::move(options)));
   }
-  Result<Value> invoke_script(const Script& script, ScriptOptions options = {}) {
-    return async_.invoke_script(script, std::move(options), boost::asio::use_future).get();
-  }
-  Result<std::string> script_show(std::string sha1) { return async_.script_show(std::move(sha1), boost::asio::use_future).get(); }
-  Result<std::vector<bool>> script_exists(std::vector<std::string> sha1s) {
-    return async_.script_exists(std::move(sha1s), boost::asio::use_future).get();
-  }
-  Result<void> script_flush(FlushMode mode = FlushMode::SYNC) { return async_.script_flush(mode, boost::asio::use_future).get(); }
-  Result<void> script_kill() { return async_.script_kill(boost::asio::use_future).get(); }
-  Result<void> function_kill() { return async_.function_kill(boost::asio::use_future).get(); }
-  Result<void> watch(std::vector<std::string> keys) { return async_.watch(std::move(keys), boost::asio::use_future).get(); }
-  Result<void> unwatch() { return async_.unwatch(boost::asio::use_future).get(); }
-
+  Result<void> function_kill() { return wait(async_.function_kill()); }
   // A client on a connection of its own, for WATCH-based transactions (see GlideClient).
   Result<GlideClient> open_session() const {
-    auto session = async_.open_session(boost::asio::use_future).get();
+    auto session = wait(async_.open_session());
     if (!session) return session.error();
     return GlideClient(io_, std::move(session).value());
   }
 
-  // The asynchronous client underneath (same connections), for mixing styles.
-  glide::GlideClient& async() noexcept { return async_; }
+ private:
+  friend class detail::SyncClientBase<GlideClient, glide::GlideClient>;
+  GlideClient(std::shared_ptr<detail::IoThread> io, glide::GlideClient async) : SyncClientBase(std::move(io), std::move(async)) {}
+};
+
+class GlideClusterClient : public detail::SyncClientBase<GlideClusterClient, glide::GlideClusterClient> {
+ public:
+  static Result<GlideClusterClient> create(GlideClusterClientConfiguration config);
+
+  using SyncClientBase::custom_command;
+  Result<ClusterValue<Value>> custom_command(std::vector<std::string> args, Route route) {
+    return wait(async_.custom_command(std::move(args), std::move(route)));
+  }
+  Result<std::optional<std::vector<Reply>>> exec(const ClusterBatch& batch, bool raise_on_error,
+                                                 ClusterBatchOptions options = {}) {
+    return wait(async_.exec(batch, raise_on_error, std::move(options)));
+  }
+  Result<ClusterValue<Value>> invoke_script_route(const Script& script, ScriptArgs args, Route route) {
+    return wait(async_.invoke_script_route(script, std::move(args), std::move(route)));
+  }
+  using SyncClientBase::script_exists;
+  using SyncClientBase::script_flush;
+  using SyncClientBase::script_kill;
+  using SyncClientBase::script_show;
+  Result<std::vector<bool>> script_exists(std::vector<std::string> sha1s, Route route) {
+    return wait(async_.script_exists(std::move(sha1s), std::move(route)));
+  }
+  Result<void> script_flush(FlushMode mode, Route route) { return wait(async_.script_flush(mode, std::move(route))); }
+  Result<void> script_kill(Route route) { return wait(async_.script_kill(std::move(route))); }
+  Result<std::string> script_show(std::string sha1, Route route) { return wait(async_.script_show(std::move(sha1), std::move(route))); }
 
  private:
-  GlideClient(std::shared_ptr<detail::IoThread> io, glide::GlideClient async) : io_(std::move(io)), async_(std::move(async)) {}
-
-  std::shared_ptr<detail::IoThread> io_;
-  glide::GlideClient async_;
+  friend class detail::SyncClientBase<GlideClusterClient, glide::GlideClusterClient>;
+  GlideClusterClient(std::shared_ptr<detail::IoThread> io, glide::GlideClusterClient async)
+      : SyncClientBase(std::move(io), std::move(async)) {}
 };
 
 }  // namespace glide::sync

@@ -2,7 +2,9 @@
 // Cluster routing vocabulary: slots, routes and multi-node values.
 #include <glide/error.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -45,9 +47,19 @@ class ClusterValue {
   std::variant<T, std::map<std::string, T>> v_;
 };
 
+// How a cluster pipeline retries, as GLIDE defines it. retry_server_error: entries answered
+// TRYAGAIN (and the like) are sent again. retry_connection_error: a node's share of the pipeline
+// that failed with a connection error is sent again after the reconnect, at the risk of running
+// twice. Redirects (MOVED/ASK) are always followed.
 struct BatchRetryStrategy {
   bool retry_server_error = false;
   bool retry_connection_error = false;
+};
+
+struct ClusterBatchOptions {
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<Route> route;  // an atomic batch: where to run it (default: its keys' slot)
+  std::optional<BatchRetryStrategy> retry_strategy;
 };
 
 }  // namespace glide

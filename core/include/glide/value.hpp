@@ -71,7 +71,8 @@ class Value {
     return kind_ == ValueKind::array || kind_ == ValueKind::set || kind_ == ValueKind::push || kind_ == ValueKind::map;
   }
 
-  // Text of strings (a verbatim string without its "txt:" format), big numbers and error entries.
+  // Text of strings (a verbatim string without its "txt:" format) and big numbers. An error entry
+  // is a mismatch whose message carries its text (as_error() reads it; str() gives the raw text).
   Result<std::string_view> as_string() const;
   // Integers, and strings holding a whole decimal integer (RESP2 sends many numbers as strings).
   Result<std::int64_t> as_int() const;

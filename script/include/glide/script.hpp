@@ -24,12 +24,14 @@ class Script {
   std::shared_ptr<const State> state_;
 };
 
+// The `{}` initializers are deliberate: without them GCC's -Wextra (-Wmissing-field-initializers)
+// warns on the natural `invoke_script(s, {.args = {"x"}})`, which leaves `keys` out.
 struct ScriptOptions {
-  std::vector<std::string> keys;
-  std::vector<std::string> args;
+  std::vector<std::string> keys{};
+  std::vector<std::string> args{};
 };
 struct ScriptArgs {
-  std::vector<std::string> args;
+  std::vector<std::string> args{};
 };
 
 // The server sees only strings; this spells integers, doubles and strings the way Lua's

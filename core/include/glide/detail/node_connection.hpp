@@ -24,6 +24,7 @@ struct ConnectionOptions {
   std::optional<int> database_id;
   std::optional<std::string> client_name;
   ProtocolVersion protocol = ProtocolVersion::RESP3;
+  bool readonly = false;  // a cluster replica we read from: READONLY in the handshake
   std::chrono::milliseconds connection_timeout{2000};
   std::size_t inflight_limit = 1000;
   BackoffStrategy backoff;

@@ -51,6 +51,8 @@ class RespParser {
 
 // Appends one bulk string argument ("$<len>\r\n<bytes>\r\n").
 void append_bulk(std::string& out, std::string_view arg);
+// The arguments of an encoded command (views into `wire`), with or without its "*<argc>" header.
+std::vector<std::string_view> command_arguments(std::string_view wire);
 // Appends an aggregate header such as "*3\r\n".
 void append_header(std::string& out, char type, std::size_t count);
 // Encodes any Value in RESP3 (RESP2 where a RESP2 type exists): for tests and fake servers.

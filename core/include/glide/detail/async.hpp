@@ -11,10 +11,39 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <optional>
+#include <type_traits>
+
 namespace glide::detail {
 
+// A type-erased, move-only `void(Result<T>)` callback, called once. A wrapper rather than
+// any_completion_handler itself because Boost 1.81's any_completion_handler cannot be
+// move-assigned (its operator= constructs from an lvalue of itself and recurses forever).
 template <class T>
-using Done = boost::asio::any_completion_handler<void(Result<T>)>;
+class Done {
+ public:
+  Done() = default;
+  template <class H>
+    requires(!std::is_same_v<std::decay_t<H>, Done>)
+  Done(H&& h) : h_(std::in_place, std::forward<H>(h)) {}
+  Done(Done&& other) noexcept = default;
+  Done& operator=(Done&& other) noexcept {
+    h_.reset();
+    if (other.h_) h_.emplace(std::move(*other.h_));
+    other.h_.reset();
+    return *this;
+  }
+
+  explicit operator bool() const noexcept { return h_.has_value(); }
+  void operator()(Result<T> r) && {
+    auto h = std::move(*h_);
+    h_.reset();
+    std::move(h)(std::move(r));
+  }
+
+ private:
+  std::optional<boost::asio::any_completion_handler<void(Result<T>)>> h_;
+};
 
 // Runs `start(done)` at initiation; `done(Result<T>)` may be called from any thread (in practice
 // the connection's strand) and hands the Result to the caller's handler on the handler's own

@@ -1,0 +1,293 @@
+// glide_bench: throughput of one glide-cpp client against one server, for bench/run.sh.
+//
+//   glide_bench [--host H] [--port P] MODE [--seconds S] [--depth N] [--concurrency C]
+//
+// MODE:
+//   pipeline     exec() the same Batch(false) of N SETs again and again     -> SETs per second
+//   script       invoke_script() of a cached `return ARGV[1]`, one at a time -> calls per second
+//   evalsha      the same through custom_command({"EVALSHA", sha, "0", "x"}) -> calls per second
+//   get          C coroutines each doing sequential GETs on one client      -> GETs per second
+//
+// Each mode warms up briefly (connection, script cache, allocator) before the timed window.
+// Prints one machine-readable line on stdout:
+//   result impl=glide-cpp mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
+// Errors go to stderr and make the exit status non-zero.
+#include <glide/glide.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kKeySpace = 10000;
+constexpr std::string_view kValue = "0123456789abcdef";  // 16 bytes
+constexpr std::string_view kScriptCode = "return ARGV[1]";
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 6379;
+  std::string mode;
+  std::size_t depth = 100;
+  std::size_t concurrency = 256;
+  double seconds = 3.0;
+  double warmup = 0.5;
+};
+
+[[noreturn]] void usage(const char* msg = nullptr) {
+  if (msg) std::fprintf(stderr, "glide_bench: %s\n", msg);
+  std::fprintf(stderr,
+               "usage: glide_bench [--host H] [--port P] pipeline|script|evalsha|get\n"
+               "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C]\n");
+  std::exit(2);
+}
+
+std::size_t to_size(const char* s, const char* what) {
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (!end || *end || v == 0) usage(fmt::format("bad {}: {}", what, s).c_str());
+  return static_cast<std::size_t>(v);
+}
+
+double to_seconds(const char* s, const char* what) {
+  char* end = nullptr;
+  const double v = std::strtod(s, &end);
+  if (!end || *end || v < 0) usage(fmt::format("bad {}: {}", what, s).c_str());
+  return v;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) usage(fmt::format("{} needs a value", a).c_str());
+      return argv[++i];
+    };
+    if (a == "--host") {
+      o.host = next();
+    } else if (a == "--port") {
+      const std::size_t p = to_size(next(), "port");
+      if (p > 65535) usage("bad port");
+      o.port = static_cast<std::uint16_t>(p);
+    } else if (a == "--depth") {
+      o.depth = to_size(next(), "depth");
+    } else if (a == "--concurrency") {
+      o.concurrency = to_size(next(), "concurrency");
+    } else if (a == "--seconds") {
+      o.seconds = to_seconds(next(), "seconds");
+    } else if (a == "--warmup") {
+      o.warmup = to_seconds(next(), "warmup");
+    } else if (a == "-h" || a == "--help") {
+      usage();
+    } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
+      o.mode = a;
+    } else {
+      usage(fmt::format("unknown argument: {}", a).c_str());
+    }
+  }
+  if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get") usage("missing or bad mode");
+  if (o.seconds <= 0) usage("--seconds must be positive");
+  return o;
+}
+
+// bench:key:0 .. bench:key:9999, formatted once so the timed loops measure the client only.
+const std::string& key(std::size_t i) {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    k.reserve(kKeySpace);
+    for (std::size_t j = 0; j < kKeySpace; ++j) k.push_back(fmt::format("bench:key:{}", j));
+    return k;
+  }();
+  return keys[i % kKeySpace];
+}
+
+Clock::duration secs(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
+
+struct Failure {
+  std::string what;
+};
+
+template <class T>
+void check(const glide::Result<T>& r, std::string_view what) {
+  if (!r) throw Failure{fmt::format("{}: {}", what, r.error().message())};
+}
+
+struct Measured {
+  std::uint64_t ops = 0;
+  double elapsed = 0;  // seconds
+};
+
+// Runs `step` (an awaitable returning how many operations it did) until the deadline; first for
+// the warm-up, then for the timed window. Returns what the timed window did.
+template <class Step>
+asio::awaitable<Measured> timed(const Options& o, Step step) {
+  for (auto end = Clock::now() + secs(o.warmup); Clock::now() < end;) co_await step();
+  Measured m;
+  const auto start = Clock::now();
+  const auto end = start + secs(o.seconds);
+  auto now = start;
+  while (now < end) {
+    m.ops += co_await step();
+    now = Clock::now();
+  }
+  m.elapsed = std::chrono::duration<double>(now - start).count();
+  co_return m;
+}
+
+// Every key of the key space exists, so GETs return 16-byte values.
+asio::awaitable<void> populate(glide::GlideClient& client) {
+  glide::Batch fill(false);
+  for (std::size_t i = 0; i < kKeySpace; ++i) fill.set(key(i), kValue);
+  check(co_await client.exec(fill, true), "populate");
+}
+
+asio::awaitable<Measured> bench_pipeline(glide::GlideClient& client, const Options& o) {
+  glide::Batch batch(false);
+  for (std::size_t i = 0; i < o.depth; ++i) batch.set(key(i), kValue);
+  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
+    auto r = co_await client.exec(batch, true);
+    check(r, "exec");
+    if (!r.value() || r.value()->size() != o.depth) throw Failure{"exec: unexpected reply count"};
+    co_return o.depth;
+  });
+}
+
+asio::awaitable<Measured> bench_script(glide::GlideClient& client, const Options& o) {
+  const glide::Script script(kScriptCode);
+  const glide::ScriptOptions args{{}, {"x"}};
+  auto first = co_await client.invoke_script(script, args);
+  check(first, "invoke_script");
+  if (!(first.value() == "x")) throw Failure{fmt::format("invoke_script: unexpected reply {}", first.value())};
+  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
+    check(co_await client.invoke_script(script, args), "invoke_script");
+    co_return 1;
+  });
+}
+
+asio::awaitable<Measured> bench_evalsha(glide::GlideClient& client, const Options& o) {
+  const glide::Script script(kScriptCode);
+  // (The argument vectors are built outside co_await: GCC 12 rejects a braced list there.)
+  const std::vector<std::string> load{"SCRIPT", "LOAD", std::string(script.code())};
+  check(co_await client.custom_command(load), "SCRIPT LOAD");
+  const std::vector<std::string> evalsha{"EVALSHA", script.get_hash(), "0", "x"};
+  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
+    check(co_await client.custom_command(evalsha), "EVALSHA");
+    co_return 1;
+  });
+}
+
+asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o) {
+  co_await populate(client);
+  // Warm up with the same concurrency, then measure: every worker runs until the phase ends.
+  const auto ex = co_await asio::this_coro::executor;
+  Measured total;
+  for (const bool warm : {true, false}) {
+    if (warm && o.warmup <= 0) continue;
+    const auto start = Clock::now();
+    const auto end = start + secs(warm ? o.warmup : o.seconds);
+    std::uint64_t ops = 0;
+    std::size_t running = o.concurrency;
+    std::optional<Failure> failed;
+    asio::steady_timer all_done(ex, Clock::time_point::max());
+    for (std::size_t w = 0; w < o.concurrency; ++w) {
+      asio::co_spawn(
+          ex,
+          [&, w]() -> asio::awaitable<void> {
+            try {
+              for (std::size_t i = w; Clock::now() < end; i += o.concurrency) {
+                check(co_await client.get(key(i)), "get");
+                ++ops;
+              }
+            } catch (const Failure& f) {
+              failed = f;
+            }
+            if (--running == 0) all_done.cancel();
+          },
+          asio::detached);
+    }
+    // The workers start once this coroutine suspends here; the last one to finish wakes it.
+    boost::system::error_code ec;
+    if (running > 0) co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (failed) throw *failed;
+    if (!warm) total = {ops, std::chrono::duration<double>(Clock::now() - start).count()};
+  }
+  co_return total;
+}
+
+asio::awaitable<int> run(const Options& o) {
+  glide::GlideClientConfiguration config;
+  config.addresses.push_back({o.host, o.port});
+  // Generous: a 1000-command batch on a loaded shared machine must not time out.
+  config.request_timeout = std::chrono::milliseconds(5000);
+  // Every GET coroutine may have one request in flight.
+  config.inflight_requests_limit = std::max<std::size_t>(1000, o.concurrency * 2);
+  auto created = co_await glide::GlideClient::create(co_await asio::this_coro::executor, config);
+  if (!created) {
+    std::fprintf(stderr, "glide_bench: cannot connect to %s:%u: %s\n", o.host.c_str(), o.port,
+                 std::string(created.error().message()).c_str());
+    co_return 1;
+  }
+  auto client = std::move(created).value();
+  Measured m;
+  try {
+    if (o.mode == "pipeline") m = co_await bench_pipeline(client, o);
+    else if (o.mode == "script") m = co_await bench_script(client, o);
+    else if (o.mode == "evalsha") m = co_await bench_evalsha(client, o);
+    else m = co_await bench_get(client, o);
+  } catch (const Failure& f) {
+    std::fprintf(stderr, "glide_bench: %s\n", f.what.c_str());
+    client.close();
+    co_return 1;
+  }
+  client.close();
+
+  std::string params;
+  if (o.mode == "pipeline") params = fmt::format(" depth={}", o.depth);
+  if (o.mode == "get") params = fmt::format(" concurrency={}", o.concurrency);
+  fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f}\n", o.mode, params, m.elapsed,
+             m.ops, static_cast<double>(m.ops) / m.elapsed);
+  std::fflush(stdout);
+  co_return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  asio::io_context io(1);  // one thread runs the client and every coroutine
+  int status = 1;
+  asio::co_spawn(io, run(o), [&](std::exception_ptr e, int rc) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        std::fprintf(stderr, "glide_bench: %s\n", ex.what());
+      }
+      status = 1;
+    } else {
+      status = rc;
+    }
+  });
+  io.run();
+  return status;
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Compares glide-cpp with peers measured in the same run against the same server, and prints one
+# markdown table of ratios (machines are shared and noisy: absolute numbers alone mean little).
+#
+#   bench/run.sh
+#
+# Environment:
+#   BENCH_SECONDS   seconds per measurement (default 3), after a 0.5 s warm-up
+#   BENCH_ROUNDS    rounds over all workloads (default 2); each figure is the best of its rounds
+#                   (noise on a shared machine only ever slows a run down)
+#   BENCH_JOBS      ninja -j for the build (default 2)
+#   BENCH_SETUP=0   skip scripts/setup.sh (the Debian packages)
+#   BENCH_NODE=0    skip the GLIDE for Node peer (it is also skipped when node/npm are missing)
+#   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
+#                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
+#
+# Progress goes to stderr, the table to stdout. Builds glide_bench in Release in build-bench/,
+# starts a private valkey-server on a free port and stops it on exit. Not run by CI or tests.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+seconds=${BENCH_SECONDS:-3}
+rounds=${BENCH_ROUNDS:-2}
+jobs=${BENCH_JOBS:-2}
+node_dir=${BENCH_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node}
+depths=(10 100 1000)
+get_concurrency=256
+
+log() { echo "[bench] $*" >&2; }
+
+# ---- packages and build
+if [ "${BENCH_SETUP:-1}" != 0 ]; then
+  log "checking packages (scripts/setup.sh)"
+  scripts/setup.sh >&2
+fi
+if [ ! -f build-bench/build.ninja ]; then
+  log "configuring build-bench (Release)"
+  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLIDE_WERROR=ON \
+    -DGLIDE_BUILD_TESTS=OFF -DGLIDE_BUILD_EXAMPLES=OFF >&2
+fi
+log "building glide_bench"
+ninja -C build-bench -j"$jobs" glide_bench >&2
+glide_bench=$root/build-bench/bench/glide_bench
+
+# ---- GLIDE for Node, installed outside the repository
+use_node=0
+if [ "${BENCH_NODE:-1}" != 0 ]; then
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    if [ ! -f "$node_dir/node_modules/@valkey/valkey-glide/package.json" ]; then
+      log "installing @valkey/valkey-glide into $node_dir"
+      mkdir -p "$node_dir"
+      (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error @valkey/valkey-glide >&2)
+    fi
+    use_node=1
+    node_version=$(node -p "require('$node_dir/node_modules/@valkey/valkey-glide/package.json').version")
+    log "GLIDE for Node $node_version (node $(node --version))"
+  else
+    log "node/npm not found: the GLIDE for Node rows are skipped"
+  fi
+fi
+
+# ---- a private server
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+workdir=$(mktemp -d "${TMPDIR:-/tmp}/glide-bench.XXXXXX")
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+valkey-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
+  --logfile "$workdir/valkey.log" &
+server_pid=$!
+for _ in $(seq 50); do
+  valkey-cli -p "$port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+valkey-cli -p "$port" ping >/dev/null || { log "valkey-server did not start"; cat "$workdir/valkey.log" >&2; exit 1; }
+server_version=$(valkey-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
+log "valkey-server $server_version on 127.0.0.1:$port; ${seconds}s per measurement, $rounds round(s)"
+
+# ---- measurements
+declare -A best  # measurement name -> best ops/s over the rounds
+
+record() {  # name ops_per_sec
+  local name=$1 v=$2
+  log "  $name: $v ops/s"
+  if [ -z "${best[$name]:-}" ] || [ "$v" -gt "${best[$name]}" ]; then best[$name]=$v; fi
+}
+ops_of() { sed -n 's/^result .*ops_per_sec=\([0-9]*\).*/\1/p' | tail -1; }
+
+cpp() {  # name, glide_bench arguments...
+  local name=$1 out
+  shift
+  out=$("$glide_bench" --port "$port" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
+  record "$name" "$(ops_of <<<"$out")"
+}
+nodejs() {  # name, bench.mjs arguments...
+  local name=$1 out
+  shift
+  [ "$use_node" = 1 ] || return 0
+  out=$(node bench/node/bench.mjs --modules "$node_dir/node_modules" --port "$port" --seconds "$seconds" "$@") ||
+    { log "bench.mjs $* failed"; exit 1; }
+  record "$name" "$(ops_of <<<"$out")"
+}
+vbench() {  # name depth: as many SETs as glide-cpp's best run at that depth did in $seconds
+  local name=$1 depth=$2 n out v
+  n=$(python3 -c "print(max(300000, int(${best[cpp_pipeline_$depth]} * $seconds)))")
+  out=$(valkey-benchmark -h 127.0.0.1 -p "$port" -P "$depth" -c 1 -n "$n" -t set -d 16 -r 10000 -q 2>&1) ||
+    { log "valkey-benchmark failed: $out"; exit 1; }
+  v=$(tr '\r' '\n' <<<"$out" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1)
+  [ -n "$v" ] || { log "cannot parse valkey-benchmark output: $out"; exit 1; }
+  record "$name" "${v%.*}"
+}
+
+# Peers run next to each other, and the order flips every round, so that drifting load on the
+# shared machine hits every side alike.
+run_group() {  # round, then "kind name args..." strings
+  local round=$1
+  shift
+  local -a steps=("$@")
+  if [ $((round % 2)) = 0 ]; then
+    local -a reversed=()
+    for ((i = ${#steps[@]} - 1; i >= 0; i--)); do reversed+=("${steps[$i]}"); done
+    steps=("${reversed[@]}")
+  fi
+  local s
+  for s in "${steps[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $s
+    "$@"
+  done
+}
+
+for ((round = 1; round <= rounds; round++)); do
+  log "round $round/$rounds"
+  for d in "${depths[@]}"; do
+    # glide-cpp first in every round: valkey-benchmark sizes its run (-n) from its figure.
+    cpp "cpp_pipeline_$d" pipeline --depth "$d"
+    run_group "$round" "vbench vbench_$d $d" "nodejs node_pipeline_$d pipeline --depth $d"
+  done
+  run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
+    "nodejs node_evalsha evalsha"
+  run_group "$round" "cpp cpp_get get --concurrency $get_concurrency" "cpp cpp_pipeline_100_get pipeline --depth 100" \
+    "nodejs node_get get --concurrency $get_concurrency"
+done
+
+# ---- the table
+row() {  # workload ours peer_label peer
+  local workload=$1 ours=${best[$2]:-} label=$3 peer=${best[$4]:-} ratio="-"
+  [ -n "$ours" ] && [ -n "$peer" ] || return 0
+  ratio=$(python3 -c "print(f'{$ours / $peer:.2f}')")
+  printf '| %s | %s | %s | %s | %s |\n' "$workload" "$ours" "$label" "$peer" "$ratio"
+}
+echo "| workload | glide-cpp ops/s | peer | peer ops/s | ratio |"
+echo "|---|---:|---|---:|---:|"
+for d in "${depths[@]}"; do
+  row "pipeline: Batch(false) of $d SETs, 1 client" "cpp_pipeline_$d" "valkey-benchmark -P $d -c 1 -t set" "vbench_$d"
+  row "pipeline: Batch(false) of $d SETs, 1 client" "cpp_pipeline_$d" "GLIDE Node exec(Batch(false))" "node_pipeline_$d"
+done
+row "script \`return ARGV[1]\`, sequential: invoke_script" cpp_script "glide-cpp custom_command EVALSHA" cpp_evalsha
+row "script \`return ARGV[1]\`, sequential: invoke_script" cpp_script "GLIDE Node invokeScript" node_script
+row "EVALSHA via custom_command, sequential" cpp_evalsha "GLIDE Node customCommand EVALSHA" node_evalsha
+row "GET, $get_concurrency coroutines on 1 client" cpp_get "glide-cpp pipeline, depth 100 (SET)" cpp_pipeline_100_get
+row "GET, $get_concurrency coroutines on 1 client" cpp_get "GLIDE Node GET, $get_concurrency concurrent" node_get

@@ -1,0 +1,191 @@
+#pragma once
+// glide::GlideClusterClient: the asynchronous cluster client. The same typed commands as
+// GlideClient, routed by their keys; explicit routes for custom commands and scripts.
+#include <glide/batch.hpp>
+#include <glide/commands.hpp>
+#include <glide/config.hpp>
+#include <glide/detail/async.hpp>
+#include <glide/detail/cluster_core.hpp>
+#include <glide/detail/reply.hpp>
+#include <glide/route.hpp>
+#include <glide/script.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace glide {
+
+
+class GlideClusterClient : public detail::Commands<GlideClusterClient> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  // Reads the topology from the first seed that answers, then completes with the client.
+  template <class Token = boost::asio::deferred_t>
+  static auto create(executor_type ex, GlideClusterClientConfiguration config, Token&& token = {}) {
+    return detail::initiate<GlideClusterClient>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
+      detail::ClusterCore::create(ex, std::move(config),
+                                  [done = std::move(done)](Result<std::shared_ptr<detail::ClusterCore>> r) mutable {
+                                    if (!r) return std::move(done)(r.error());
+                                    std::move(done)(GlideClusterClient(std::move(r).value()));
+                                  });
+    });
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(boost::asio::io_context& io, GlideClusterClientConfiguration config, Token&& token = {}) {
+    return create(io.get_executor(), std::move(config), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(GlideClusterClientConfiguration config, executor_type ex, Token&& token = {}) {
+    return create(std::move(ex), std::move(config), std::forward<Token>(token));
+  }
+
+  void close() { core_->close(); }
+  GlideClusterClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClusterClient(core_, timeout); }
+
+  // Typed commands come here: routed by keys (keys of different slots: errc::crossslot), by the
+  // command's policy, or to a random node; several nodes' answers combined by the policy.
+  template <class T, class Token = boost::asio::deferred_t>
+  auto run_command(Command command, Token&& token = {}) {
+    return detail::initiate<T>(std::forward<Token>(token),
+                               [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
+                                 core->execute(std::move(c), std::nullopt, t, [d = std::move(done)](Result<Value> r) mutable {
+                                   std::move(d)(r ? detail::to_result<T>(std::move(r).value()) : Result<T>(r.error()));
+                                 });
+                               });
+  }
+
+  using detail::Commands<GlideClusterClient>::custom_command;
+  // With an explicit route: one value, or one per node for multi-node routes.
+  template <class Token = boost::asio::deferred_t>
+  auto custom_command(std::vector<std::string> args, Route route, Token&& token = {}) {
+    using Out = ClusterValue<Value>;
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, c = Command(args), route = std::move(route),
+                                                              t = timeout_](detail::Done<Out> done) mutable {
+      core->execute_per_node(std::move(c), std::move(route), t, std::move(done));
+    });
+  }
+
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<ClusterBatchOptions, Token>
+  auto exec(const ClusterBatch& batch, bool raise_on_error, Token&& token = {}) {
+    return exec(batch, raise_on_error, ClusterBatchOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto exec(const ClusterBatch& batch, bool raise_on_error, ClusterBatchOptions options, Token&& token = {}) {
+    using Out = std::optional<std::vector<Reply>>;
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, data = batch.data(), raise_on_error,
+                                                              o = std::move(options), t = timeout_](auto done) mutable {
+      core->exec(std::move(data), raise_on_error, std::move(o), t, std::move(done));
+    });
+  }
+
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<ScriptOptions, Token>
+  auto invoke_script(const Script& script, Token&& token = {}) {
+    return invoke_script(script, ScriptOptions{}, std::forward<Token>(token));
+  }
+  // Routed by the script's keys (all in one slot, else errc::crossslot); a keyless script runs
+  // on a random primary. NOSCRIPT is recovered on the node that answered.
+  template <class Token = boost::asio::deferred_t>
+  auto invoke_script(const Script& script, ScriptOptions options, Token&& token = {}) {
+    return detail::initiate<Value>(std::forward<Token>(token), [core = core_, script, o = std::move(options),
+                                                                t = timeout_](auto done) mutable {
+      core->invoke_script(std::move(script), std::move(o), t, std::move(done));
+    });
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto invoke_script_route(const Script& script, ScriptArgs args, Route route, Token&& token = {}) {
+    using Out = ClusterValue<Value>;
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, script, a = std::move(args),
+                                                              r = std::move(route), t = timeout_](auto done) mutable {
+      core->invoke_script_route(std::move(script), std::move(a), std::move(r), t, std::move(done));
+    });
+  }
+
+  // Script management: all primaries unless a route is given.
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<Route, Token>
+  auto script_exists(std::vector<std::string> sha1s, Token&& token = {}) {
+    return script_exists(std::move(sha1s), Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_exists(std::vector<std::string> sha1s, Route route, Token&& token = {}) {
+    return routed<std::vector<bool>>(std::move(Command{"SCRIPT", "EXISTS"}.args(sha1s)), std::move(route), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires(detail::NoneIs<FlushMode, Token> && detail::NoneIs<Route, Token>)
+  auto script_flush(Token&& token = {}) {
+    return script_flush(FlushMode::SYNC, Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<Route, Token>
+  auto script_flush(FlushMode mode, Token&& token = {}) {
+    return script_flush(mode, Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_flush(FlushMode mode, Route route, Token&& token = {}) {
+    return routed<void>(Command{"SCRIPT", "FLUSH", detail::to_string(mode)}, std::move(route), std::forward<Token>(token));
+  }
+  // The first primary that has the script answers (SCRIPT SHOW has no cluster policy).
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<Route, Token>
+  auto script_show(std::string sha1, Token&& token = {}) {
+    return script_show(std::move(sha1), Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_show(std::string sha1, Route route, Token&& token = {}) {
+    return detail::initiate<std::string>(std::forward<Token>(token), [core = core_, c = Command{"SCRIPT", "SHOW", sha1},
+                                                                      r = std::move(route), t = timeout_](auto done) mutable {
+      core->execute_per_node(std::move(c), std::move(r), t, [d = std::move(done)](Result<ClusterValue<Value>> v) mutable {
+        if (!v) return std::move(d)(v.error());
+        if (v.value().is_single_value()) return std::move(d)(detail::to_result<std::string>(v.value().single_value()));
+        std::move(d)(detail::to_result<std::string>(v.value().multi_value().begin()->second));
+      });
+    });
+  }
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<Route, Token>
+  auto script_kill(Token&& token = {}) {
+    return script_kill(Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto script_kill(Route route, Token&& token = {}) {
+    return detail::initiate<void>(std::forward<Token>(token), [core = core_, r = std::move(route), t = timeout_](auto done) mutable {
+      core->execute_on_side(Command{"SCRIPT", "KILL"}, std::move(r), t, [d = std::move(done)](Result<Value> v) mutable {
+        std::move(d)(v ? detail::to_result<void>(std::move(v).value()) : Result<void>(v.error()));
+      });
+    });
+  }
+
+  // WATCH goes to the keys' node; keep the watched keys and the transaction in one slot.
+  template <class Token = boost::asio::deferred_t>
+  auto watch(std::vector<std::string> keys, Token&& token = {}) {
+    return run_command<void>(std::move(Command{"WATCH"}.args(keys)), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto unwatch(Token&& token = {}) {
+    return routed<void>(Command{"UNWATCH"}, Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+
+ private:
+  explicit GlideClusterClient(std::shared_ptr<detail::ClusterCore> core)
+      : core_(std::move(core)), timeout_(core_->request_timeout()) {}
+  GlideClusterClient(std::shared_ptr<detail::ClusterCore> core, std::chrono::milliseconds timeout)
+      : core_(std::move(core)), timeout_(timeout) {}
+
+  template <class T, class Token>
+  auto routed(Command command, Route route, Token&& token) {
+    return detail::initiate<T>(std::forward<Token>(token), [core = core_, c = std::move(command), r = std::move(route),
+                                                            t = timeout_](detail::Done<T> done) mutable {
+      core->execute(std::move(c), std::move(r), t, [d = std::move(done)](Result<Value> v) mutable {
+        std::move(d)(v ? detail::to_result<T>(std::move(v).value()) : Result<T>(v.error()));
+      });
+    });
+  }
+
+  std::shared_ptr<detail::ClusterCore> core_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace glide

@@ -1,0 +1,96 @@
+#pragma once
+// ClusterCore: what a cluster client handle shares with its copies: the slot table, one
+// multiplexed connection per node, and the request paths of a cluster: routing by keys, policies
+// or explicit routes; MOVED/ASK/TRYAGAIN; batches split per node and merged in order.
+#include <glide/batch.hpp>
+#include <glide/config.hpp>
+#include <glide/detail/async.hpp>
+#include <glide/detail/node_connection.hpp>
+#include <glide/route.hpp>
+#include <glide/script.hpp>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace glide::detail {
+
+class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  static void create(boost::asio::any_io_executor ex, GlideClusterClientConfiguration config,
+                     Done<std::shared_ptr<ClusterCore>> done);
+  ~ClusterCore();
+
+  std::chrono::milliseconds request_timeout() const noexcept { return config_.request_timeout; }
+
+  // One command where its keys, its route or its policy send it; the answers of several nodes
+  // combined into one Value by the command's response policy.
+  void execute(Command command, std::optional<Route> route, std::chrono::milliseconds timeout, Done<Value> done);
+  // The same, with the answers of a multi-node route kept per node ("host:port" -> value).
+  void execute_per_node(Command command, Route route, std::chrono::milliseconds timeout, Done<ClusterValue<Value>> done);
+  // SCRIPT KILL / FUNCTION KILL, over side connections (the main ones wait behind the script).
+  void execute_on_side(Command command, std::optional<Route> route, std::chrono::milliseconds timeout, Done<Value> done);
+  void exec(BatchData batch, bool raise_on_error, ClusterBatchOptions options, std::chrono::milliseconds timeout,
+            Done<std::optional<std::vector<Reply>>> done);
+  void invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done);
+  void invoke_script_route(Script script, ScriptArgs args, Route route, std::chrono::milliseconds timeout,
+                           Done<ClusterValue<Value>> done);
+  void close();
+
+  // Where a request goes: one node (with the slot it was routed by, for MOVED bookkeeping), or
+  // several whose answers are combined.
+  struct Plan {
+    std::vector<std::string> nodes;
+    int slot = -1;
+    bool multi = false;
+  };
+
+ private:
+  struct Shard {
+    std::string primary;
+    std::vector<std::string> replicas;
+  };
+  struct Topology {
+    std::vector<Shard> shards;
+    std::array<std::int16_t, 16384> slot_owner;  // index into shards, -1: unassigned
+  };
+  struct Attempt;  // one single-node request in flight, with its redirect budget
+
+  ClusterCore(boost::asio::any_io_executor ex, GlideClusterClientConfiguration config, ConnectionOptions base);
+
+  Result<Plan> plan(const Command& command, const std::optional<Route>& route);
+  Result<Plan> plan_route(const Route& route, bool readonly);
+  std::string owner(int slot, bool read) ;
+  std::shared_ptr<NodeConnection> connection(const std::string& node, bool side = false);
+
+  void send_single(std::shared_ptr<Attempt> attempt);
+  void fan_out(std::vector<std::string> nodes, std::string wire, Clock::time_point deadline,
+               std::function<void(std::vector<std::pair<std::string, Result<Value>>>)> done, bool side = false);
+
+  void refresh_topology(std::function<void(Result<void>)> done = {});
+  void fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done);
+  void install(Topology t);
+  void note_moved(int slot, const std::string& node);
+  void schedule_periodic_refresh();
+
+  boost::asio::any_io_executor executor_;
+  GlideClusterClientConfiguration config_;
+  ConnectionOptions base_options_;
+
+  mutable std::mutex mutex_;
+  Topology topology_;
+  std::unordered_map<std::string, std::shared_ptr<NodeConnection>> connections_;
+  std::unordered_map<std::string, std::shared_ptr<NodeConnection>> side_connections_;
+  bool refreshing_ = false;
+  Clock::time_point last_refresh_{};
+  std::vector<std::function<void(Result<void>)>> refresh_waiters_;
+  std::uint64_t round_robin_ = 0;
+  bool closed_ = false;
+  std::shared_ptr<void> periodic_timer_;
+};
+
+}  // namespace glide::detail

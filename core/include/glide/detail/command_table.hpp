@@ -1,0 +1,39 @@
+#pragma once
+// What the client knows about each command, generated from the server's COMMAND metadata
+// (scripts/gen_command_table.py): where its keys are, whether it only reads or blocks, and how a
+// cluster spreads it over nodes and combines the answers. Routing, CROSSSLOT checks,
+// read-from-replica and blocking timeouts all read this one table.
+#include <string_view>
+#include <vector>
+
+namespace glide::detail {
+
+enum class RequestPolicy { none, all_nodes, all_shards, multi_shard, special };
+enum class ResponsePolicy { none, all_succeeded, one_succeeded, agg_sum, agg_min, agg_max, agg_logical_and, agg_logical_or, special };
+
+struct KeySpec {
+  enum Begin { index, keyword };
+  enum Find { range, keynum };
+  Begin begin;
+  int begin_index;  // index: where the search starts; keyword: where to start looking (negative: from the end)
+  std::string_view word;  // the keyword, for Begin::keyword
+  Find find;
+  int a, b, c;  // range: lastkey, keystep, limit; keynum: keynumidx, firstkey, keystep
+};
+
+struct CommandInfo {
+  std::string_view name;  // "GET", or "SCRIPT|EXISTS" for subcommands
+  std::vector<KeySpec> keys;
+  bool readonly;
+  bool blocking;
+  RequestPolicy request_policy;
+  ResponsePolicy response_policy;
+};
+
+// The entry for argv (its subcommand's when it has one), or nullptr for an unknown command.
+const CommandInfo* find_command(const std::vector<std::string_view>& argv);
+
+// The keys of argv, by the command's key specs; empty for keyless and unknown commands.
+std::vector<std::string_view> command_keys(const std::vector<std::string_view>& argv);
+
+}  // namespace glide::detail
