@@ -23,6 +23,11 @@ std::string upper(std::string_view s) {
 // the argument after BLOCK for XREAD/XREADGROUP); the request may then take that long plus the
 // usual request timeout. Zero on the server means forever, and so it does here.
 std::chrono::milliseconds effective_timeout(const Command& c, std::chrono::milliseconds request_timeout) {
+  // Every blocking command starts with B, W or X: the common case leaves after one byte.
+  const auto body = c.body();
+  const auto name_at = body.find("\r\n") + 2;
+  const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
+  if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
   static const std::set<std::string, std::less<>> last_arg_seconds = {
       "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
   const std::string name = c.name();
@@ -154,7 +159,8 @@ void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::millise
     Command{"EXEC"}.encode_to(r.wire);
     r.expected = batch.size() + 2;
   } else {
-    r.wire = batch.wire;
+    // The commands' bytes are needed again only to retry scripts after NOSCRIPT.
+    r.wire = batch.scripts.empty() ? std::move(batch.wire) : batch.wire;
     r.expected = batch.size();
   }
   auto shared = std::make_shared<BatchData>(std::move(batch));
