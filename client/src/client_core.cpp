@@ -66,26 +66,6 @@ Command script_command(const Script& script, const std::vector<std::string>& key
 
 }  // namespace
 
-Result<ConnectionOptions> connection_options(const GlideClientConfiguration& config) {
-  if (config.addresses.empty()) return fail(errc::configuration_error, "no server addresses given");
-  if (config.request_timeout.count() < 0) return fail(errc::configuration_error, "request_timeout must not be negative");
-  if (config.database_id && *config.database_id < 0) return fail(errc::configuration_error, "database_id must not be negative");
-  if (config.reconnect_strategy && config.reconnect_strategy->factor == 0)
-    return fail(errc::configuration_error, "reconnect_strategy.factor must be at least 1");
-  ConnectionOptions o;
-  o.address = config.addresses.front();
-  o.use_tls = config.use_tls;
-  o.tls = config.tls_config;
-  o.credentials = config.credentials;
-  o.database_id = config.database_id;
-  o.client_name = config.client_name;
-  o.protocol = config.protocol;
-  o.connection_timeout = config.connection_timeout;
-  o.inflight_limit = config.inflight_requests_limit;
-  o.backoff = config.reconnect_strategy.value_or(BackoffStrategy{});
-  return o;
-}
-
 ClientCore::ClientCore(boost::asio::any_io_executor ex, GlideClientConfiguration config, std::shared_ptr<NodeConnection> main,
                        ConnectionOptions options)
     : executor_(std::move(ex)), config_(std::move(config)), options_(std::move(options)), main_(std::move(main)) {}
@@ -114,6 +94,7 @@ void ClientCore::open_session(Done<std::shared_ptr<ClientCore>> done) const {
 }
 
 void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
+  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
   Request r{command.encoded(), 1, effective_timeout(command, timeout)};
   main_->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());

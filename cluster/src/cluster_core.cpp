@@ -20,6 +20,8 @@ using std::chrono::milliseconds;
 constexpr int max_redirects = 5;
 // A burst of MOVED replies (a slot migrated) triggers one refresh, not one per reply.
 constexpr milliseconds min_refresh_interval{100};
+// How long a node that failed a request or a topology read is asked last for the topology.
+constexpr milliseconds unreachable_memory{30000};
 
 std::string node_name(std::string_view host, std::int64_t port) { return std::string(host) + ":" + std::to_string(port); }
 
@@ -43,15 +45,18 @@ milliseconds remaining(Clock::time_point deadline) {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// "MOVED 3999 127.0.0.1:6381" -> {3999, "127.0.0.1:6381"}
-std::optional<std::pair<int, std::string>> parse_redirect(std::string_view text) {
+// "MOVED 3999 127.0.0.1:6381" -> {3999, "127.0.0.1:6381"}, as answered by `asked`.
+std::optional<std::pair<int, std::string>> parse_redirect(std::string_view text, const std::string& asked) {
   auto first = text.find(' ');
   auto second = text.find(' ', first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
+  if (first == std::string_view::npos || second == std::string_view::npos || second + 1 >= text.size()) return std::nullopt;
   int slot = 0;
   std::from_chars(text.data() + first + 1, text.data() + second, slot);
   std::string node(text.substr(second + 1));
-  // A node may announce an empty host ("MOVED 3999 :6381"): the one we asked is meant.
+  // A node may announce an empty host ("MOVED 3999 :6381"): the host we asked is meant. Fixed
+  // up here because only the single-request path used to do it; redirected batch entries and
+  // transactions went to ":6381".
+  if (node.front() == ':') node = asked.substr(0, asked.rfind(':')) + node;
   return std::make_pair(slot, node);
 }
 
@@ -126,23 +131,6 @@ Value combine(ResponsePolicy policy, std::vector<std::pair<std::string, Result<V
   return Value::map(std::move(per_node));
 }
 
-Result<ConnectionOptions> base_options(const GlideClusterClientConfiguration& config) {
-  if (config.addresses.empty()) return fail(errc::configuration_error, "no seed addresses given");
-  for (const auto& a : config.addresses)
-    if (a.port == 0) return fail(errc::configuration_error, "port 0 is not a valid server port");
-  ConnectionOptions o;
-  o.address = config.addresses.front();
-  o.use_tls = config.use_tls;
-  o.tls = config.tls_config;
-  o.credentials = config.credentials;
-  o.client_name = config.client_name;
-  o.protocol = config.protocol;
-  o.connection_timeout = config.connection_timeout;
-  o.inflight_limit = config.inflight_requests_limit;
-  o.backoff = config.reconnect_strategy.value_or(BackoffStrategy{});
-  return o;
-}
-
 }  // namespace
 
 // One single-node request: where it goes, what it sends, and how many redirects it may follow.
@@ -167,7 +155,7 @@ ClusterCore::~ClusterCore() { close(); }
 
 void ClusterCore::create(boost::asio::any_io_executor ex, GlideClusterClientConfiguration config,
                          Done<std::shared_ptr<ClusterCore>> done) {
-  auto base = base_options(config);
+  auto base = connection_options(config);
   if (!base) return std::move(done)(base.error());
   // Checking the options once (e.g. TLS files) makes later per-node connections infallible.
   if (auto probe = NodeConnection::make(ex, base.value()); !probe) return std::move(done)(probe.error());
@@ -208,6 +196,7 @@ std::shared_ptr<NodeConnection> ClusterCore::connection(const std::string& node,
   // A replica answers reads only after READONLY.
   for (const auto& shard : topology_.shards)
     if (std::find(shard.replicas.begin(), shard.replicas.end(), node) != shard.replicas.end()) o.readonly = true;
+  if (!side && !o.readonly) plain_connections_.insert(node);
   auto conn = NodeConnection::make(executor_, std::move(o)).value();  // options were checked at create
   if (closed_) conn->close();
   map.emplace(node, conn);
@@ -228,6 +217,7 @@ void ClusterCore::fetch_topology(std::vector<std::string> candidates, std::size_
                                         done = std::move(done)](Result<Replies> replies) mutable {
     auto next = [&](const std::string& why) {
       log::warn("cluster topology from {} unavailable: {}", node, why);
+      if (!replies) self->note_unreachable(node);
       if (index + 1 < candidates.size()) return self->fetch_topology(std::move(candidates), index + 1, std::move(done));
       done(fail(errc::connection_error, "cannot read the cluster topology: " + why));
     };
@@ -267,29 +257,63 @@ void ClusterCore::fetch_topology(std::vector<std::string> candidates, std::size_
 }
 
 void ClusterCore::install(Topology t) {
-  std::lock_guard lock(mutex_);
-  topology_ = std::move(t);
-  last_refresh_ = Clock::now();
+  std::vector<std::shared_ptr<NodeConnection>> stale;
+  {
+    std::lock_guard lock(mutex_);
+    // A connection opened before we knew its node is a replica (a seed, or a node that used to be
+    // hidden) lacks READONLY: reads routed to that replica came back MOVED and were served by
+    // the primary. If the node never was a primary, nothing but topology reads went over it: it
+    // is dropped and the next use opens one with READONLY. (A primary demoted by a failover keeps
+    // its connection: requests may be in flight; its replica reads are redirected, still right.)
+    for (const auto& shard : t.shards)
+      for (const auto& r : shard.replicas) {
+        if (!plain_connections_.count(r)) continue;
+        bool was_primary = false;
+        for (const auto& old : topology_.shards) was_primary = was_primary || old.primary == r;
+        if (was_primary) continue;
+        if (auto it = connections_.find(r); it != connections_.end()) {
+          stale.push_back(std::move(it->second));
+          connections_.erase(it);
+        }
+        plain_connections_.erase(r);
+      }
+    topology_ = std::move(t);
+    last_refresh_ = Clock::now();
+  }
+  for (auto& c : stale) c->close();
 }
 
 void ClusterCore::refresh_topology(std::function<void(Result<void>)> done) {
   std::vector<std::string> candidates;
+  milliseconds wait{0};
+  bool closed = false;
   {
     std::lock_guard lock(mutex_);
-    if (closed_) {
-      if (done) done(fail(errc::closing, "client closed"));
-      return;
+    closed = closed_;
+    if (!closed) {
+      if (done) refresh_waiters_.push_back(std::move(done));
+      if (refreshing_) return;
+      refreshing_ = true;
+      for (const auto& s : topology_.shards) candidates.push_back(s.primary);
+      for (const auto& s : topology_.shards)
+        for (const auto& r : s.replicas) candidates.push_back(r);
+      for (const auto& a : config_.addresses) candidates.push_back(node_name(a.host, a.port));
+      // Nodes that just failed us go last: asking a dead primary first cost every refresh
+      // connection_timeout + request_timeout, right when a failover needs the new map.
+      const auto now = Clock::now();
+      std::stable_partition(candidates.begin(), candidates.end(), [&](const std::string& node) {
+        auto it = unreachable_.find(node);
+        return it == unreachable_.end() || now - it->second > unreachable_memory;
+      });
+      wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(last_refresh_ + min_refresh_interval - now));
     }
-    if (done) refresh_waiters_.push_back(std::move(done));
-    if (refreshing_) return;
-    refreshing_ = true;
-    for (const auto& s : topology_.shards) candidates.push_back(s.primary);
-    for (const auto& s : topology_.shards)
-      for (const auto& r : s.replicas) candidates.push_back(r);
-    for (const auto& a : config_.addresses) candidates.push_back(node_name(a.host, a.port));
+  }
+  // Outside the lock: a waiter may call back into this object (send_single asks owner()).
+  if (closed) {
+    if (done) done(fail(errc::closing, "client closed"));
+    return;
   }
   auto self = shared_from_this();
-  auto wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(last_refresh_ + min_refresh_interval - Clock::now()));
   auto timer = std::make_shared<boost::asio::steady_timer>(executor_, wait);
   timer->async_wait([self, timer, candidates = std::move(candidates)](boost::system::error_code) mutable {
     self->fetch_topology(std::move(candidates), 0, [self](Result<Topology> t) {
@@ -321,6 +345,11 @@ void ClusterCore::schedule_periodic_refresh() {
     self->refresh_topology();
     self->schedule_periodic_refresh();
   });
+}
+
+void ClusterCore::note_unreachable(const std::string& node) {
+  std::lock_guard lock(mutex_);
+  unreachable_[node] = Clock::now();
 }
 
 void ClusterCore::note_moved(int slot, const std::string& node) {
@@ -422,7 +451,10 @@ void ClusterCore::send_single(std::shared_ptr<Attempt> a) {
   connection(a->node, a->side)->send(std::move(r), [self, a](Result<Replies> replies) mutable {
     if (!replies) {
       const auto code = replies.error().code();
-      if (code == errc::connection_error || code == errc::unknown_outcome) self->refresh_topology();
+      if (code == errc::connection_error || code == errc::unknown_outcome) {
+        self->note_unreachable(a->node);
+        self->refresh_topology();
+      }
       // Never sent: safe to try again on whoever owns the slot after the refresh.
       if (code == errc::connection_error && a->slot >= 0 && a->redirects < max_redirects &&
           Clock::now() < a->deadline) {
@@ -439,10 +471,9 @@ void ClusterCore::send_single(std::shared_ptr<Attempt> a) {
       const std::string_view text = v.str();
       const bool moved = starts_with(text, "MOVED "), ask = starts_with(text, "ASK ");
       if (moved || ask) {
-        if (auto target = parse_redirect(text)) {
+        if (auto target = parse_redirect(text, a->node)) {
           ++a->redirects;
           std::string node = target->second;
-          if (node.front() == ':') node = parse_node(a->node).host + node;
           if (moved) self->note_moved(target->first, node);
           a->node = node;
           a->asking = ask;
@@ -463,16 +494,16 @@ void ClusterCore::send_single(std::shared_ptr<Attempt> a) {
         }
       }
       if (a->script && v.as_error()->code() == errc::noscript) {
-        // This node never saw the script (or flushed it): load it here and run it again.
-        Command load{"SCRIPT", "LOAD", a->script->code()};
-        a->wire = load.encoded() + a->wire;
-        a->script.reset();
-        auto loaded = std::make_shared<Attempt>(std::move(*a));
-        Request again{loaded->wire, 2, remaining(loaded->deadline)};
-        return self->connection(loaded->node)->send(std::move(again), [loaded](Result<Replies> second) mutable {
-          if (!second) return std::move(loaded->done)(second.error());
-          if (second.value()[0].is_error()) return std::move(loaded->done)(std::move(second.value()[0]));
-          std::move(loaded->done)(std::move(second.value()[1]));
+        // This node never saw the script (or flushed it): load it here, then run it again
+        // through send_single. The retry used to be SCRIPT LOAD + EVALSHA in one write without
+        // the ASKING an ASK-redirected script needs (the target answered MOVED), and it followed
+        // no redirect.
+        Request load{Command{"SCRIPT", "LOAD", a->script->code()}.encoded(), 1, remaining(a->deadline)};
+        a->script.reset();  // once: a second NOSCRIPT is the caller's
+        return self->connection(a->node, a->side)->send(std::move(load), [self, a](Result<Replies> loaded) mutable {
+          if (!loaded) return std::move(a->done)(loaded.error());
+          if (loaded.value()[0].is_error()) return std::move(a->done)(std::move(loaded.value()[0]));
+          self->send_single(a);
         });
       }
     }
@@ -513,6 +544,7 @@ void ClusterCore::fan_out(std::vector<std::string> nodes, std::string wire, Cloc
 }
 
 void ClusterCore::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
   auto p = plan(command, route);
   if (!p) return std::move(done)(p.error());
   const auto argv = command.arguments();
@@ -536,6 +568,7 @@ void ClusterCore::execute(Command command, std::optional<Route> route, milliseco
 }
 
 void ClusterCore::execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done) {
+  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
   auto p = plan(command, route);
   if (!p) return std::move(done)(p.error());
   const auto deadline = deadline_after(timeout);
@@ -672,35 +705,42 @@ void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions
     wire += shared->wire;
     Command{"EXEC"}.encode_to(wire);
     auto self = shared_from_this();
-    auto attempt = std::make_shared<std::function<void(std::string, int)>>();
+    auto attempt = std::make_shared<std::function<void(std::string, int, bool)>>();
     auto shared_done = std::make_shared<Done<Out>>(std::move(done));
-    *attempt = [self, shared, wire, n, deadline, raise_on_error, shared_done, attempt](std::string target, int tries) {
-      Request r{wire, n + 2, remaining(deadline)};
+    *attempt = [self, shared, wire, n, deadline, raise_on_error, shared_done, attempt](std::string target, int tries,
+                                                                                       bool asking) {
+      // After ASK: ASKING, then MULTI. The server keeps the ASKING flag for the whole
+      // transaction (it is cleared only once a command outside MULTI has run).
+      Request r{asking ? Command{"ASKING"}.encoded() + wire : wire, n + (asking ? 3 : 2), remaining(deadline)};
       self->connection(target)->send(std::move(r), [=](Result<Replies> replies) {
         if (!replies) {
           *attempt = nullptr;
           return std::move(*shared_done)(replies.error());
         }
-        // A slot that moved makes the queued commands fail with MOVED and EXEC abort: nothing
-        // ran, so the whole transaction goes to the new owner.
+        if (asking) replies.value().erase(replies.value().begin());  // ASKING's OK
+        // A slot that moved (MOVED) or is moving (ASK) makes the queued commands fail and EXEC
+        // abort: nothing ran, so the whole transaction goes where the redirect points. ASK used
+        // to be left alone, which failed every transaction on a migrating slot with EXECABORT.
         for (std::size_t i = 1; i <= n && tries < max_redirects; ++i) {
           const Value& q = replies.value()[i];
-          if (q.is_error() && starts_with(q.str(), "MOVED ")) {
-            if (auto t = parse_redirect(q.str())) {
-              self->note_moved(t->first, t->second);
-              return (*attempt)(t->second, tries + 1);
-            }
+          if (!q.is_error()) continue;
+          const bool moved = starts_with(q.str(), "MOVED "), ask = starts_with(q.str(), "ASK ");
+          if (!moved && !ask) continue;
+          if (auto t = parse_redirect(q.str(), target)) {
+            if (moved) self->note_moved(t->first, t->second);
+            return (*attempt)(t->second, tries + 1, ask);
           }
         }
         *attempt = nullptr;  // it held itself, to retry
         std::move(*shared_done)(shape_batch_replies(*shared, std::move(replies).value(), raise_on_error));
       });
     };
-    return (*attempt)(node, 0);
+    return (*attempt)(node, 0, false);
   }
 
   // A pipeline: split by node, sent in parallel, merged back in the order added.
   std::map<std::string, std::vector<std::size_t>> groups;
+  std::vector<std::string> nodes_of(n);  // where each entry went, for host-less redirects
   for (std::size_t i = 0; i < n; ++i) {
     std::string node;
     if (options.route) {
@@ -712,6 +752,7 @@ void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions
     } else {
       node = plan_route(RandomNode{}, false).value().nodes.front();
     }
+    nodes_of[i] = node;
     groups[node].push_back(i);
   }
   struct Merge {
@@ -730,7 +771,7 @@ void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions
   // After every node answered: entries redirected (MOVED/ASK), NOSCRIPT scripts, and with
   // retry_server_error TRYAGAIN-like failures go again one by one through send_single, which
   // follows redirects; then the results are shaped in order.
-  auto finish = [self, shared, merge, slots, deadline, raise_on_error, retry, shared_done]() {
+  auto finish = [self, shared, merge, slots, nodes_of = std::move(nodes_of), deadline, raise_on_error, retry, shared_done]() {
     if (merge->failure) return std::move(*shared_done)(*merge->failure);
     std::vector<std::size_t> again;
     for (std::size_t i = 0; i < merge->replies.size(); ++i) {
@@ -755,10 +796,11 @@ void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions
       a->deadline = deadline;
       a->node = a->slot >= 0 ? self->owner(a->slot, false) : self->plan_route(RandomNode{}, false).value().nodes.front();
       if (starts_with(t, "MOVED ") || starts_with(t, "ASK ")) {
-        auto target = parse_redirect(t);
-        a->node = target->second;
-        a->asking = starts_with(t, "ASK ");
-        if (!a->asking) self->note_moved(target->first, target->second);
+        if (auto target = parse_redirect(t, nodes_of[i])) {  // a malformed redirect: the owner is asked
+          a->node = target->second;
+          a->asking = starts_with(t, "ASK ");
+          if (!a->asking) self->note_moved(target->first, target->second);
+        }
       }
       for (const auto& s : shared->scripts)
         if (s.index == i) a->script = s.script;

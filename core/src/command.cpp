@@ -1,7 +1,9 @@
 #include <glide/command.hpp>
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace glide {
 
@@ -13,6 +15,30 @@ Command& Command::arg(double d) {
 }
 
 std::vector<std::string_view> Command::arguments() const { return detail::command_arguments(body_); }
+
+std::optional<Error> Command::unsupported() const {
+  // Cheap first: every such command starts with C, M, P, R, S or U.
+  const auto name_at = body_.find("\r\n") + 2;
+  if (name_at >= body_.size()) return std::nullopt;
+  switch (std::toupper(static_cast<unsigned char>(body_[name_at]))) {
+    case 'C': case 'M': case 'P': case 'R': case 'S': case 'U': break;
+    default: return std::nullopt;
+  }
+  const std::string n = name();
+  static const char* const refused[] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
+                                        "SUNSUBSCRIBE", "MONITOR", "RESET"};
+  bool bad = std::find(std::begin(refused), std::end(refused), n) != std::end(refused);
+  if (!bad && n == "CLIENT") {
+    auto args = arguments();
+    std::string sub(args.size() > 1 ? args[1] : std::string_view());
+    for (auto& c : sub) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bad = sub == "REPLY";
+  }
+  if (!bad) return std::nullopt;
+  return Error(errc::configuration_error,
+               n + " is not supported: its replies would not match requests on the shared connection "
+                   "(pub/sub and MONITOR need a dedicated connection, not available yet)");
+}
 
 std::string Command::name() const {
   auto args = arguments();

@@ -472,26 +472,35 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     // One timer bounds the whole attempt: on expiry it closes the socket, which ends whatever
     // step is in progress.
     asio::steady_timer attempt_timer(strand_, options_.connection_timeout);
-    tcp::resolver resolver(strand_);
+    // The timer can expire just as the attempt ends: its handler is then already queued and
+    // cancel() no longer stops it, so it runs after this frame is gone. Hence the resolver is
+    // shared with it (not a reference into this frame), and `over` tells it there is nothing
+    // left to abort (closing the socket then would kill the freshly made connection).
+    auto resolver = std::make_shared<tcp::resolver>(strand_);
     auto timed_out = std::make_shared<bool>(false);
-    attempt_timer.async_wait([stream, timed_out, &resolver](error_code e) {
-      if (e) return;
+    auto over = std::make_shared<bool>(false);
+    attempt_timer.async_wait([stream, timed_out, over, resolver](error_code e) {
+      if (e || *over) return;
       *timed_out = true;
-      resolver.cancel();
+      resolver->cancel();
       error_code ignored;
       stream->socket().close(ignored);
     });
     struct CancelOnExit {
       asio::steady_timer& t;
-      ~CancelOnExit() { t.cancel(); }
-    } cancel_on_exit{attempt_timer};
+      bool& over;
+      ~CancelOnExit() {
+        over = true;
+        t.cancel();
+      }
+    } cancel_on_exit{attempt_timer, *over};
     auto failed = [&](std::string step) {
       std::string why = *timed_out ? "timed out after " + std::to_string(options_.connection_timeout.count()) + " ms"
                                    : ec.message();
       return std::optional<Error>(Error(errc::connection_error, step + " " + where + " failed: " + why));
     };
 
-    auto endpoints = co_await resolver.async_resolve(options_.address.host, std::to_string(options_.address.port), token);
+    auto endpoints = co_await resolver->async_resolve(options_.address.host, std::to_string(options_.address.port), token);
     if (ec || *timed_out) co_return failed("resolving");
     co_await asio::async_connect(stream->socket(), endpoints, token);
     if (ec || *timed_out) co_return failed("connecting to");

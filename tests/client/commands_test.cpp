@@ -627,3 +627,18 @@ TEST_CASE("sync client: every typed command", "[client][commands]") {
   CHECK(checks.size() > 100);
   checks.run();
 }
+
+TEST_CASE("commands whose replies break request/reply pairing are refused before sending", "[client]") {
+  auto client = glide_test::connect_sync(shared_server());
+  const auto key = glide_test::unique_key("after-refusal");
+  REQUIRE(client.set(key, "still in step").value() == "OK");
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"SUBSCRIBE", "news"}, {"psubscribe", "n*"}, {"MONITOR"}, {"CLIENT", "reply", "OFF"}, {"RESET"}}) {
+    auto r = client.custom_command(args);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::configuration_error);
+    CHECK(r.error().message().find("not supported") != std::string_view::npos);
+  }
+  CHECK(client.get(key).value() == "still in step");
+  CHECK(client.custom_command({"CLIENT", "GETNAME"}).has_value());  // other CLIENT subcommands pass
+}

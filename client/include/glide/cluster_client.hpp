@@ -13,6 +13,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <concepts>
+
 namespace glide {
 
 
@@ -57,10 +59,14 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
 
   using detail::Commands<GlideClusterClient>::custom_command;
   // With an explicit route: one value, or one per node for multi-node routes.
-  template <class Token = boost::asio::deferred_t>
-  auto custom_command(std::vector<std::string> args, Route route, Token&& token = {}) {
+  // A template on the route so that `custom_command(args, SlotKeyRoute{...})` lands here: with a
+  // plain `Route` parameter the mixin's variadic custom_command(args, Extra&&...) was the better
+  // match for a route alternative and took it for a completion token (a compile error).
+  template <class R, class Token = boost::asio::deferred_t>
+    requires std::constructible_from<Route, R&&>
+  auto custom_command(std::vector<std::string> args, R&& route, Token&& token = {}) {
     using Out = ClusterValue<Value>;
-    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, c = Command(args), route = std::move(route),
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, c = Command(args), route = Route(std::forward<R>(route)),
                                                               t = timeout_](detail::Done<Out> done) mutable {
       core->execute_per_node(std::move(c), std::move(route), t, std::move(done));
     });
@@ -137,10 +143,17 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
   auto script_show(std::string sha1, Route route, Token&& token = {}) {
     return detail::initiate<std::string>(std::forward<Token>(token), [core = core_, c = Command{"SCRIPT", "SHOW", sha1},
                                                                       r = std::move(route), t = timeout_](auto done) mutable {
-      core->execute_per_node(std::move(c), std::move(r), t, [d = std::move(done)](Result<ClusterValue<Value>> v) mutable {
+      // Not execute_per_node: it fails as soon as one node answers NOSCRIPT, and a script that
+      // ran by key is loaded on one primary only. Here the per-node answers come back as a map
+      // (SCRIPT SHOW has no response policy) and the first node that knows the script wins.
+      core->execute(std::move(c), std::move(r), t, [d = std::move(done)](Result<Value> v) mutable {
         if (!v) return std::move(d)(v.error());
-        if (v.value().is_single_value()) return std::move(d)(detail::to_result<std::string>(v.value().single_value()));
-        std::move(d)(detail::to_result<std::string>(v.value().multi_value().begin()->second));
+        if (v.value().kind() != ValueKind::map) return std::move(d)(detail::to_result<std::string>(std::move(v).value()));
+        const auto& per_node = v.value().entries();
+        for (const auto& [node, answer] : per_node)
+          if (!answer.is_error()) return std::move(d)(detail::to_result<std::string>(answer));
+        if (per_node.empty()) return std::move(d)(Result<std::string>(Error(errc::request_error, "no node to ask")));
+        std::move(d)(detail::to_result<std::string>(per_node.front().second));
       });
     });
   }

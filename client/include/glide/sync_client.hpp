@@ -100,8 +100,12 @@ class GlideClusterClient : public detail::SyncClientBase<GlideClusterClient, gli
   static Result<GlideClusterClient> create(GlideClusterClientConfiguration config);
 
   using SyncClientBase::custom_command;
-  Result<ClusterValue<Value>> custom_command(std::vector<std::string> args, Route route) {
-    return wait(async_.custom_command(std::move(args), std::move(route)));
+  // A template for the same reason as the async one: a route alternative must not match the
+  // mixin's custom_command(args, Extra&&...).
+  template <class R>
+    requires std::constructible_from<Route, R&&>
+  Result<ClusterValue<Value>> custom_command(std::vector<std::string> args, R&& route) {
+    return wait(async_.custom_command(std::move(args), Route(std::forward<R>(route))));
   }
   Result<std::optional<std::vector<Reply>>> exec(const ClusterBatch& batch, bool raise_on_error,
                                                  ClusterBatchOptions options = {}) {

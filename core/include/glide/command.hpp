@@ -6,6 +6,7 @@
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <ranges>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ class Command {
   std::vector<std::string_view> arguments() const;
   // The command name, upper-cased (e.g. "SET"; "SCRIPT LOAD" is "SCRIPT").
   std::string name() const;
+  // Why this client cannot run the command, for the few whose replies do not follow the
+  // one-request-one-reply rule the multiplexed connection relies on (SUBSCRIBE and friends,
+  // MONITOR, RESET, CLIENT REPLY): sent anyway, they would hand later callers wrong replies.
+  std::optional<Error> unsupported() const;
 
  private:
   std::string body_;

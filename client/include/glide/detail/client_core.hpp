@@ -47,7 +47,5 @@ class ClientCore {
   std::shared_ptr<NodeConnection> side_;
 };
 
-// Validates a configuration and derives the per-node connection options from it.
-Result<ConnectionOptions> connection_options(const GlideClientConfiguration& config);
 
 }  // namespace glide::detail

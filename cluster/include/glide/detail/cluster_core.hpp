@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace glide::detail {
 
@@ -75,6 +76,7 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
   void fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done);
   void install(Topology t);
   void note_moved(int slot, const std::string& node);
+  void note_unreachable(const std::string& node);
   void schedule_periodic_refresh();
 
   boost::asio::any_io_executor executor_;
@@ -85,6 +87,8 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
   Topology topology_;
   std::unordered_map<std::string, std::shared_ptr<NodeConnection>> connections_;
   std::unordered_map<std::string, std::shared_ptr<NodeConnection>> side_connections_;
+  std::unordered_set<std::string> plain_connections_;  // main connections opened without READONLY
+  std::unordered_map<std::string, Clock::time_point> unreachable_;  // when a node last failed us
   bool refreshing_ = false;
   Clock::time_point last_refresh_{};
   std::vector<std::function<void(Result<void>)>> refresh_waiters_;

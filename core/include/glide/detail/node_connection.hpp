@@ -34,6 +34,33 @@ struct ConnectionOptions {
   std::chrono::milliseconds heartbeat_interval{1000};
 };
 
+// The per-node options either client configuration implies, after the checks both share;
+// database_id is standalone only.
+template <class Config>
+Result<ConnectionOptions> connection_options(const Config& config) {
+  if (config.addresses.empty()) return fail(errc::configuration_error, "no server addresses given");
+  for (const auto& a : config.addresses)
+    if (a.port == 0) return fail(errc::configuration_error, "port 0 is not a valid server port");
+  if (config.request_timeout.count() < 0) return fail(errc::configuration_error, "request_timeout must not be negative");
+  if (config.reconnect_strategy && config.reconnect_strategy->factor == 0)
+    return fail(errc::configuration_error, "reconnect_strategy.factor must be at least 1");
+  ConnectionOptions o;
+  o.address = config.addresses.front();
+  o.use_tls = config.use_tls;
+  o.tls = config.tls_config;
+  o.credentials = config.credentials;
+  o.client_name = config.client_name;
+  o.protocol = config.protocol;
+  o.connection_timeout = config.connection_timeout;
+  o.inflight_limit = config.inflight_requests_limit;
+  o.backoff = config.reconnect_strategy.value_or(BackoffStrategy{});
+  if constexpr (requires { config.database_id; }) {
+    if (config.database_id && *config.database_id < 0) return fail(errc::configuration_error, "database_id must not be negative");
+    o.database_id = config.database_id;
+  }
+  return o;
+}
+
 using Replies = std::vector<Value>;
 using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
 
