@@ -24,6 +24,14 @@ inline void put(std::ostream& os, bool b) { os << (b ? "true" : "false"); }
 inline void put(std::ostream& os, const std::optional<std::string>& s) {
   if (s) put(os, *s); else os << "nil";
 }
+inline void put(std::ostream& os, const std::vector<std::optional<std::string>>& v) {
+  os << '[';
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) os << ", ";
+    put(os, v[i]);
+  }
+  os << ']';
+}
 inline void put(std::ostream& os, const std::vector<bool>& v) {
   os << '[';
   for (std::size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << (v[i] ? "true" : "false");

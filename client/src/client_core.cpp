@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -57,6 +58,16 @@ std::chrono::milliseconds effective_timeout(const Command& c, std::chrono::milli
 }
 
 bool is_noscript(const Value& v) { return v.is_error() && v.as_error()->code() == errc::noscript; }
+
+// What is left of a request's timeout since `started`. The NOSCRIPT recovery below sends a
+// second request; with a full timeout of its own the caller could wait almost twice as long as
+// it asked (reliability_tests: "NOSCRIPT recovery stays within the caller's timeout"). Zero (no
+// limit) stays zero; a spent timeout leaves 1 ms, so the retry times out at once.
+std::chrono::milliseconds remaining(std::chrono::milliseconds timeout, std::chrono::steady_clock::time_point started) {
+  if (timeout.count() == 0) return timeout;
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  return std::max(timeout - spent, std::chrono::milliseconds(1));
+}
 
 Command script_command(const Script& script, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
   Command c{"EVALSHA", script.get_hash()};
@@ -146,7 +157,8 @@ void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::millise
   }
   auto shared = std::make_shared<BatchData>(std::move(batch));
   auto conn = main_;
-  main_->send(std::move(r), [conn, shared, raise_on_error, timeout, d = std::move(done)](Result<Replies> replies) mutable {
+  const auto started = std::chrono::steady_clock::now();
+  main_->send(std::move(r), [conn, shared, raise_on_error, timeout, started, d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     // Pipelined scripts that met NOSCRIPT: load each script once, run those entries again, and
     // put their replies back in place.
@@ -155,7 +167,7 @@ void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::millise
       if (is_noscript(replies.value()[s.index])) retry.push_back(s.index);
     if (retry.empty()) return std::move(d)(shape_batch_replies(*shared, std::move(replies).value(), raise_on_error));
     Request again;
-    again.timeout = timeout;
+    again.timeout = remaining(timeout, started);
     // For each retried entry, which SCRIPT LOAD reply belongs to its script.
     std::map<std::string, std::size_t, std::less<>> load_of;
     std::vector<std::size_t> retry_load;
@@ -189,13 +201,14 @@ void ClientCore::invoke_script(Script script, ScriptOptions options, std::chrono
   std::string wire = evalsha.encoded();
   Request r{wire, 1, timeout};
   auto conn = main_;
-  main_->send(std::move(r), [conn, script, wire, timeout, d = std::move(done)](Result<Replies> replies) mutable {
+  const auto started = std::chrono::steady_clock::now();
+  main_->send(std::move(r), [conn, script, wire, timeout, started, d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     Value& v = replies.value().front();
     if (!is_noscript(v)) return std::move(d)(to_result<Value>(std::move(v)));
     // Not cached on the server (never loaded, flushed, or a restarted server): load it and run it
     // again, both in one write.
-    Request again{Command{"SCRIPT", "LOAD", script.code()}.encoded() + wire, 2, timeout};
+    Request again{Command{"SCRIPT", "LOAD", script.code()}.encoded() + wire, 2, remaining(timeout, started)};
     conn->send(std::move(again), [d = std::move(d)](Result<Replies> second) mutable {
       if (!second) return std::move(d)(second.error());
       auto& load = second.value()[0];

@@ -571,6 +571,9 @@ void ClusterCore::execute_per_node(Command command, Route route, milliseconds ti
   if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
   auto p = plan(command, route);
   if (!p) return std::move(done)(p.error());
+  // The blocking rule of execute() holds here too: WAIT 1 1000 with an explicit route used to
+  // time out after request_timeout (250 ms by default) while the server was still waiting.
+  if (const CommandInfo* info = find_command(command.arguments()); info && info->blocking) timeout = milliseconds(0);
   const auto deadline = deadline_after(timeout);
   auto shared_done = std::make_shared<Done<ClusterValue<Value>>>(std::move(done));
   const bool multi = p.value().multi;
@@ -666,6 +669,10 @@ void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions
   const std::size_t n = batch.size();
   if (n == 0) return std::move(done)(Out(std::vector<Reply>{}));
   const auto deadline = deadline_after(options.timeout.value_or(timeout));
+  // A batch runs where one node is: AllPrimaries / AllNodes used to send it to the first primary
+  // of the list, silently. GLIDE takes single-node routes only here.
+  if (options.route && (std::holds_alternative<AllPrimaries>(*options.route) || std::holds_alternative<AllNodes>(*options.route)))
+    return std::move(done)(fail(errc::configuration_error, "a batch takes a single-node route (not AllPrimaries or AllNodes)"));
   auto shared = std::make_shared<BatchData>(std::move(batch));
 
   // Each entry's slot (-1: keyless), from its keys; one entry's keys must share a slot.

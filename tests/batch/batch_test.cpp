@@ -159,9 +159,9 @@ TEST_CASE("transaction runs as one block while other coroutines hammer the same 
   int noise_ok = 0;
   int noise_failed = 0;
   std::vector<std::int64_t> gaps;
+  bool done = false;  // outlives every coroutine below: the noise ones finish after the main one
   glide_test::run_coroutine([&](boost::asio::io_context& io) -> boost::asio::awaitable<void> {
     auto client = (co_await GlideClient::create(io.get_executor(), glide_test::config_for(shared_server()))).value();
-    bool done = false;
     // Four coroutines send single INCRs on the same connection as fast as they can.
     for (int w = 0; w < 4; ++w) {
       boost::asio::co_spawn(

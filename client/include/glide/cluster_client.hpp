@@ -18,6 +18,13 @@
 namespace glide {
 
 
+// For the overloads without a route: a completion token is never a route. (NoneIs<Route, Token>
+// let a route alternative such as ByAddressRoute{...} through as a "token", a compile error.)
+namespace detail {
+template <class Token>
+concept NotARoute = !std::constructible_from<Route, Token&&>;
+}  // namespace detail
+
 class GlideClusterClient : public detail::Commands<GlideClusterClient> {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -52,9 +59,28 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
     return detail::initiate<T>(std::forward<Token>(token),
                                [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
                                  core->execute(std::move(c), std::nullopt, t, [d = std::move(done)](Result<Value> r) mutable {
+                                   if constexpr (std::is_same_v<T, std::string>) {
+                                     if (r && r.value().kind() == ValueKind::map) return std::move(d)(join_per_node(r.value()));
+                                   }
                                    std::move(d)(r ? detail::to_result<T>(std::move(r).value()) : Result<T>(r.error()));
                                  });
                                });
+  }
+
+  // A text command sent to several nodes with no rule to merge their answers (INFO goes to all
+  // primaries) comes back per node; as the one std::string the typed command promises, the texts
+  // are joined, each after a "# Node host:port" line. This used to be a type error ("wanted a
+  // string, got map"), so info() could never succeed on a cluster. One node's text:
+  // custom_command({"INFO", ...}, route).
+  static Result<std::string> join_per_node(const Value& per_node) {
+    std::string out;
+    for (const auto& [node, text] : per_node.entries()) {
+      auto t = detail::to_result<std::string>(text);
+      if (!t) return t.error();
+      if (!out.empty()) out += "\r\n";
+      out += "# Node " + node.str() + "\r\n" + t.value();
+    }
+    return out;
   }
 
   using detail::Commands<GlideClusterClient>::custom_command;
@@ -111,7 +137,7 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
 
   // Script management: all primaries unless a route is given.
   template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<Route, Token>
+    requires detail::NotARoute<Token>
   auto script_exists(std::vector<std::string> sha1s, Token&& token = {}) {
     return script_exists(std::move(sha1s), Route(AllPrimaries{}), std::forward<Token>(token));
   }
@@ -120,12 +146,12 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
     return routed<std::vector<bool>>(std::move(Command{"SCRIPT", "EXISTS"}.args(sha1s)), std::move(route), std::forward<Token>(token));
   }
   template <class Token = boost::asio::deferred_t>
-    requires(detail::NoneIs<FlushMode, Token> && detail::NoneIs<Route, Token>)
+    requires(detail::NoneIs<FlushMode, Token> && detail::NotARoute<Token>)
   auto script_flush(Token&& token = {}) {
     return script_flush(FlushMode::SYNC, Route(AllPrimaries{}), std::forward<Token>(token));
   }
   template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<Route, Token>
+    requires detail::NotARoute<Token>
   auto script_flush(FlushMode mode, Token&& token = {}) {
     return script_flush(mode, Route(AllPrimaries{}), std::forward<Token>(token));
   }
@@ -135,7 +161,7 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
   }
   // The first primary that has the script answers (SCRIPT SHOW has no cluster policy).
   template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<Route, Token>
+    requires detail::NotARoute<Token>
   auto script_show(std::string sha1, Token&& token = {}) {
     return script_show(std::move(sha1), Route(AllPrimaries{}), std::forward<Token>(token));
   }
@@ -158,7 +184,7 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
     });
   }
   template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<Route, Token>
+    requires detail::NotARoute<Token>
   auto script_kill(Token&& token = {}) {
     return script_kill(Route(AllPrimaries{}), std::forward<Token>(token));
   }
