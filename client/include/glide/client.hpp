@@ -6,6 +6,7 @@
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
 #include <glide/detail/client_core.hpp>
+#include <glide/detail/client_handle.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/script.hpp>
 
@@ -17,40 +18,8 @@
 
 namespace glide {
 
-namespace sync {
-class GlideClient;
-namespace detail {
-template <class Derived, class Async>
-class SyncClientBase;
-}
-}  // namespace sync
-
-class GlideClient : public detail::Commands<GlideClient> {
+class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore, GlideClientConfiguration> {
  public:
-  using executor_type = boost::asio::any_io_executor;
-
-  // Connects (unless lazy_connect) and completes with the client, or with why it cannot work:
-  // configuration_error for a bad configuration, connection_error when the server cannot be
-  // reached or refuses the handshake (e.g. a wrong password).
-  template <class Token = boost::asio::deferred_t>
-  static auto create(executor_type ex, GlideClientConfiguration config, Token&& token = {}) {
-    return detail::initiate<GlideClient>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
-      detail::ClientCore::create(ex, std::move(config),
-                                 [done = std::move(done)](Result<std::shared_ptr<detail::ClientCore>> r) mutable {
-                                   if (!r) return std::move(done)(r.error());
-                                   std::move(done)(GlideClient(std::move(r).value()));
-                                 });
-    });
-  }
-  template <class Token = boost::asio::deferred_t>
-  static auto create(boost::asio::io_context& io, GlideClientConfiguration config, Token&& token = {}) {
-    return create(io.get_executor(), std::move(config), std::forward<Token>(token));
-  }
-  template <class Token = boost::asio::deferred_t>
-  static auto create(GlideClientConfiguration config, executor_type ex, Token&& token = {}) {
-    return create(std::move(ex), std::move(config), std::forward<Token>(token));
-  }
-
   // A new client with the same configuration on a connection of its own. WATCH state belongs to
   // a connection, so optimistic transactions (WATCH ... exec(Batch(true))) on a client that other
   // coroutines share go through a session: nobody else's EXEC or UNWATCH can touch its WATCHes.
@@ -64,23 +33,12 @@ class GlideClient : public detail::Commands<GlideClient> {
     });
   }
 
-  // Completes every pending request with errc::closing and closes the connections. Copies of
-  // this client share its connections and are closed too.
-  void close() { core_->close(); }
-
-  // A view of this client (same connections) whose requests use `timeout` instead of
-  // request_timeout. Zero means no limit.
-  GlideClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClient(core_, timeout); }
-  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
-
   // Runs any Command and converts its reply to T (the typed commands all come here).
   template <class T, class Token = boost::asio::deferred_t>
   auto run_command(Command command, Token&& token = {}) {
     return detail::initiate<T>(std::forward<Token>(token),
                                [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
-                                 core->execute(std::move(c), t, [d = std::move(done)](Result<Value> r) mutable {
-                                   std::move(d)(r ? detail::to_result<T>(std::move(r).value()) : Result<T>(r.error()));
-                                 });
+                                 core->execute(std::move(c), t, detail::converting(std::move(done)));
                                });
   }
 
@@ -153,23 +111,17 @@ class GlideClient : public detail::Commands<GlideClient> {
   }
 
  private:
-  explicit GlideClient(std::shared_ptr<detail::ClientCore> core)
-      : core_(std::move(core)), timeout_(core_->request_timeout()) {}
+  friend class detail::ClientHandle<GlideClient, detail::ClientCore, GlideClientConfiguration>;
   GlideClient(std::shared_ptr<detail::ClientCore> core, std::chrono::milliseconds timeout)
-      : core_(std::move(core)), timeout_(timeout) {}
+      : ClientHandle(std::move(core), timeout) {}
 
   template <class Token>
   auto run_on_side(Command command, Token&& token) {
     return detail::initiate<void>(std::forward<Token>(token),
                                   [core = core_, c = std::move(command), t = timeout_](detail::Done<void> done) mutable {
-                                    core->execute_on_side(std::move(c), t, [d = std::move(done)](Result<Value> r) mutable {
-                                      std::move(d)(r ? detail::to_result<void>(std::move(r).value()) : Result<void>(r.error()));
-                                    });
+                                    core->execute_on_side(std::move(c), t, detail::converting(std::move(done)));
                                   });
   }
-
-  std::shared_ptr<detail::ClientCore> core_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace glide

@@ -5,6 +5,7 @@
 #include <glide/commands.hpp>
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
+#include <glide/detail/client_handle.hpp>
 #include <glide/detail/cluster_core.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/route.hpp>
@@ -25,33 +26,9 @@ template <class Token>
 concept NotARoute = !std::constructible_from<Route, Token&&>;
 }  // namespace detail
 
-class GlideClusterClient : public detail::Commands<GlideClusterClient> {
+class GlideClusterClient
+    : public detail::ClientHandle<GlideClusterClient, detail::ClusterCore, GlideClusterClientConfiguration> {
  public:
-  using executor_type = boost::asio::any_io_executor;
-
-  // Reads the topology from the first seed that answers, then completes with the client.
-  template <class Token = boost::asio::deferred_t>
-  static auto create(executor_type ex, GlideClusterClientConfiguration config, Token&& token = {}) {
-    return detail::initiate<GlideClusterClient>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
-      detail::ClusterCore::create(ex, std::move(config),
-                                  [done = std::move(done)](Result<std::shared_ptr<detail::ClusterCore>> r) mutable {
-                                    if (!r) return std::move(done)(r.error());
-                                    std::move(done)(GlideClusterClient(std::move(r).value()));
-                                  });
-    });
-  }
-  template <class Token = boost::asio::deferred_t>
-  static auto create(boost::asio::io_context& io, GlideClusterClientConfiguration config, Token&& token = {}) {
-    return create(io.get_executor(), std::move(config), std::forward<Token>(token));
-  }
-  template <class Token = boost::asio::deferred_t>
-  static auto create(GlideClusterClientConfiguration config, executor_type ex, Token&& token = {}) {
-    return create(std::move(ex), std::move(config), std::forward<Token>(token));
-  }
-
-  void close() { core_->close(); }
-  GlideClusterClient with_timeout(std::chrono::milliseconds timeout) const { return GlideClusterClient(core_, timeout); }
-
   // Typed commands come here: routed by keys (keys of different slots: errc::crossslot), by the
   // command's policy, or to a random node; several nodes' answers combined by the policy.
   template <class T, class Token = boost::asio::deferred_t>
@@ -191,9 +168,7 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
   template <class Token = boost::asio::deferred_t>
   auto script_kill(Route route, Token&& token = {}) {
     return detail::initiate<void>(std::forward<Token>(token), [core = core_, r = std::move(route), t = timeout_](auto done) mutable {
-      core->execute_on_side(Command{"SCRIPT", "KILL"}, std::move(r), t, [d = std::move(done)](Result<Value> v) mutable {
-        std::move(d)(v ? detail::to_result<void>(std::move(v).value()) : Result<void>(v.error()));
-      });
+      core->execute_on_side(Command{"SCRIPT", "KILL"}, std::move(r), t, detail::converting(std::move(done)));
     });
   }
 
@@ -208,23 +183,17 @@ class GlideClusterClient : public detail::Commands<GlideClusterClient> {
   }
 
  private:
-  explicit GlideClusterClient(std::shared_ptr<detail::ClusterCore> core)
-      : core_(std::move(core)), timeout_(core_->request_timeout()) {}
+  friend class detail::ClientHandle<GlideClusterClient, detail::ClusterCore, GlideClusterClientConfiguration>;
   GlideClusterClient(std::shared_ptr<detail::ClusterCore> core, std::chrono::milliseconds timeout)
-      : core_(std::move(core)), timeout_(timeout) {}
+      : ClientHandle(std::move(core), timeout) {}
 
   template <class T, class Token>
   auto routed(Command command, Route route, Token&& token) {
     return detail::initiate<T>(std::forward<Token>(token), [core = core_, c = std::move(command), r = std::move(route),
                                                             t = timeout_](detail::Done<T> done) mutable {
-      core->execute(std::move(c), std::move(r), t, [d = std::move(done)](Result<Value> v) mutable {
-        std::move(d)(v ? detail::to_result<T>(std::move(v).value()) : Result<T>(v.error()));
-      });
+      core->execute(std::move(c), std::move(r), t, detail::converting(std::move(done)));
     });
   }
-
-  std::shared_ptr<detail::ClusterCore> core_;
-  std::chrono::milliseconds timeout_;
 };
 
 }  // namespace glide

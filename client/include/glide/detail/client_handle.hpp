@@ -1,0 +1,69 @@
+#pragma once
+// What both asynchronous clients are: a handle on a core shared by all copies (connections,
+// topology), plus this view's default timeout. The typed commands come from the Commands mixin;
+// each client adds its own run_command and the operations only it has.
+#include <glide/commands.hpp>
+#include <glide/detail/async.hpp>
+#include <glide/detail/reply.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace glide::detail {
+
+// A Done<Value> that hands `done` the reply converted to T.
+template <class T>
+Done<Value> converting(Done<T> done) {
+  return [d = std::move(done)](Result<Value> r) mutable {
+    std::move(d)(r ? to_result<T>(std::move(r).value()) : Result<T>(r.error()));
+  };
+}
+
+template <class Derived, class Core, class Config>
+class ClientHandle : public Commands<Derived> {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  // Connects (unless lazy_connect) and completes with the client, or with why it cannot work:
+  // configuration_error for a bad configuration, connection_error when the server cannot be
+  // reached or refuses the handshake (e.g. a wrong password).
+  template <class Token = boost::asio::deferred_t>
+  static auto create(executor_type ex, Config config, Token&& token = {}) {
+    return initiate<Derived>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
+      Core::create(ex, std::move(config), [done = std::move(done)](Result<std::shared_ptr<Core>> r) mutable {
+        if (!r) return std::move(done)(r.error());
+        auto core = std::move(r).value();
+        const auto timeout = core->request_timeout();
+        std::move(done)(Derived(std::move(core), timeout));
+      });
+    });
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(boost::asio::io_context& io, Config config, Token&& token = {}) {
+    return create(io.get_executor(), std::move(config), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  static auto create(Config config, executor_type ex, Token&& token = {}) {
+    return create(std::move(ex), std::move(config), std::forward<Token>(token));
+  }
+
+  // Completes every pending request with errc::closing and closes the connections. Copies of
+  // this client share its connections and are closed too.
+  void close() { core_->close(); }
+
+  // A view of this client (same connections) whose requests use `timeout` instead of
+  // request_timeout. Zero means no limit.
+  Derived with_timeout(std::chrono::milliseconds timeout) const { return Derived(core_, timeout); }
+  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+ protected:
+  ClientHandle(std::shared_ptr<Core> core, std::chrono::milliseconds timeout) : core_(std::move(core)), timeout_(timeout) {}
+
+  std::shared_ptr<Core> core_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace glide::detail
