@@ -75,6 +75,7 @@ struct Pending {
   std::size_t expected;  // replies this entry still owns on the wire
   std::size_t bytes;     // its share of the unsent buffer, while unsent
   std::chrono::milliseconds timeout;  // how long its caller waits (zero: no limit)
+  Clock::time_point written_at{};     // when its bytes were all on the wire (zero: not yet)
   Replies replies;
   // Empty once completed (timed out, failed): its replies are then read and dropped. (An optional
   // because Boost 1.81's any_completion_handler cannot be move-assigned: it recurses.)
@@ -128,7 +129,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
                                                          std::to_string(options_.inflight_limit) + " reached"));
     const std::uint64_t seq = next_seq_++;
     out_.append(r.wire);
-    pending_.push_back(Pending{seq, r.expected, r.wire.size(), r.timeout, {}, std::move(h)});
+    pending_.push_back(Pending{seq, r.expected, r.wire.size(), r.timeout, {}, {}, std::move(h)});
     pending_.back().replies.reserve(r.expected);
     ++live_;
     if (r.timeout.count() > 0) add_deadline(Clock::now() + r.timeout, seq);
@@ -228,10 +229,12 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void start_write() {
     if (out_.empty()) return;
     writing_active_ = true;
+    write_started_ = Clock::now();
     writing_.swap(out_);
     out_.clear();
     sent_ = pending_.size();
     for (auto& p : pending_) p.bytes = 0;
+    writing_up_to_ = next_seq_;
     // The handlers keep the stream alive: a TLS stream's pending operation uses the stream's
     // state even when it completes aborted, after drop_link() let go of the stream.
     stream_->async_write(asio::buffer(writing_), [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
@@ -245,6 +248,11 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     writing_active_ = false;
     writing_.clear();
     if (ec) return connection_lost(errc::unknown_outcome, "write failed: " + ec.message());
+    last_write_done_ = Clock::now();
+    for (auto& p : pending_) {
+      if (p.seq >= writing_up_to_) break;
+      if (p.written_at == Clock::time_point{}) p.written_at = last_write_done_;
+    }
     if (!out_.empty()) start_write();
   }
 
@@ -453,7 +461,15 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void on_heartbeat() {
     if (state_ != State::connected) return;
     Flush flush{this};
-    const auto quiet = Clock::now() - last_read_;
+    const auto now = Clock::now();
+    // A write in progress (a large request on a slow link) is the link working, and the replies
+    // owed wait behind it; a write stuck far longer than any transfer should take is not.
+    if (writing_active_ && now - write_started_ < std::chrono::seconds(30)) return start_heartbeat();
+    // How long the oldest reply has been owed: since its request was written or since the last
+    // bytes came in, whichever is later. Under steady traffic writes keep succeeding into the
+    // kernel's buffer, so only the reply side tells a dead link.
+    const bool owed = sent_ > 0 && pending_.front().written_at != Clock::time_point{};
+    const auto quiet = owed ? now - std::max(last_read_, pending_.front().written_at) : Clock::duration::zero();
     const bool probe_unanswered = heartbeat_seq_ && find(*heartbeat_seq_) != nullptr;
     if (probe_unanswered && quiet > options_.connection_timeout)
       return connection_lost(errc::unknown_outcome, "no answer to the health check PING");
@@ -474,11 +490,11 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     // requests stay in the FIFO until their late replies come, and on a link that died silently
     // they never come. Waiting for an empty FIFO would then never probe, and every later request
     // would time out on the dead link forever.
-    if (!probe_unanswered && live_ == 0 && quiet >= options_.heartbeat_interval) {
+    if (!probe_unanswered && live_ == 0 && now - last_read_ >= options_.heartbeat_interval) {
       static const std::string ping = "*1\r\n$4\r\nPING\r\n";
       heartbeat_seq_ = next_seq_++;
       out_.append(ping);
-      pending_.push_back(Pending{*heartbeat_seq_, 1, ping.size(), std::chrono::milliseconds(0), {}, std::nullopt});
+      pending_.push_back(Pending{*heartbeat_seq_, 1, ping.size(), std::chrono::milliseconds(0), {}, {}, std::nullopt});
       if (!writing_active_) start_write();
     }
     start_heartbeat();
@@ -631,6 +647,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   asio::steady_timer retry_timer_;
   asio::steady_timer heartbeat_timer_;
   Clock::time_point last_read_{};
+  Clock::time_point last_write_done_{};
+  std::uint64_t writing_up_to_ = 0;  // entries below this seq are in the write in progress
+  Clock::time_point write_started_{};
   std::optional<std::uint64_t> heartbeat_seq_;
   std::shared_ptr<Stream> connecting_;  // the attempt in progress, so close() can abort it
 
