@@ -1,4 +1,5 @@
-// glide_bench: throughput of one glide-cpp client against one server, for bench/run.sh.
+// glide_bench: throughput of one glide-cpp client against one server (or one cluster), for
+// bench/run.sh.
 //
 //   glide_bench [--host H] [--port P] MODE [--seconds S] [--depth N] [--concurrency C]
 //
@@ -7,6 +8,10 @@
 //   script       invoke_script() of a cached `return ARGV[1]`, one at a time -> calls per second
 //   evalsha      the same through custom_command({"EVALSHA", sha, "0", "x"}) -> calls per second
 //   get          C coroutines each doing sequential GETs on one client      -> GETs per second
+//   cluster-pipeline
+//                exec() the same ClusterBatch(false) of N SETs again and again on one
+//                GlideClusterClient (--host/--port: any node of the cluster) -> SETs per second;
+//                the keys bench:key:0..N-1 spread over the slots of every primary
 //
 // Each mode warms up briefly (connection, script cache, allocator) before the timed window.
 // Prints one machine-readable line on stdout:
@@ -56,7 +61,7 @@ struct Options {
 [[noreturn]] void usage(const char* msg = nullptr) {
   if (msg) std::fprintf(stderr, "glide_bench: %s\n", msg);
   std::fprintf(stderr,
-               "usage: glide_bench [--host H] [--port P] pipeline|script|evalsha|get\n"
+               "usage: glide_bench [--host H] [--port P] pipeline|script|evalsha|get|cluster-pipeline\n"
                "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C]\n");
   std::exit(2);
 }
@@ -105,7 +110,9 @@ Options parse(int argc, char** argv) {
       usage(fmt::format("unknown argument: {}", a).c_str());
     }
   }
-  if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get") usage("missing or bad mode");
+  if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get" &&
+      o.mode != "cluster-pipeline")
+    usage("missing or bad mode");
   if (o.seconds <= 0) usage("--seconds must be positive");
   return o;
 }
@@ -234,35 +241,67 @@ asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o
   co_return total;
 }
 
-asio::awaitable<int> run(const Options& o) {
-  glide::GlideClientConfiguration config;
+asio::awaitable<Measured> bench_cluster_pipeline(glide::GlideClusterClient& client, const Options& o) {
+  glide::ClusterBatch batch(false);
+  for (std::size_t i = 0; i < o.depth; ++i) batch.set(key(i), kValue);
+  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
+    auto r = co_await client.exec(batch, true);
+    check(r, "exec");
+    if (!r.value() || r.value()->size() != o.depth) throw Failure{"exec: unexpected reply count"};
+    co_return o.depth;
+  });
+}
+
+// Creates the client for the mode, runs it and closes the client; nullopt (after a message on
+// stderr) on failure.
+template <class Client, class Config, class Bench>
+asio::awaitable<std::optional<Measured>> with_client(const Options& o, Config config, Bench bench) {
   config.addresses.push_back({o.host, o.port});
   // Generous: a 1000-command batch on a loaded shared machine must not time out.
   config.request_timeout = std::chrono::milliseconds(5000);
   // Every GET coroutine may have one request in flight.
   config.inflight_requests_limit = std::max<std::size_t>(1000, o.concurrency * 2);
-  auto created = co_await glide::GlideClient::create(co_await asio::this_coro::executor, config);
+  auto created = co_await Client::create(co_await asio::this_coro::executor, config);
   if (!created) {
     std::fprintf(stderr, "glide_bench: cannot connect to %s:%u: %s\n", o.host.c_str(), o.port,
                  std::string(created.error().message()).c_str());
-    co_return 1;
+    co_return std::nullopt;
   }
   auto client = std::move(created).value();
-  Measured m;
+  std::optional<Measured> m;
   try {
-    if (o.mode == "pipeline") m = co_await bench_pipeline(client, o);
-    else if (o.mode == "script") m = co_await bench_script(client, o);
-    else if (o.mode == "evalsha") m = co_await bench_evalsha(client, o);
-    else m = co_await bench_get(client, o);
+    m = co_await bench(client, o);
   } catch (const Failure& f) {
     std::fprintf(stderr, "glide_bench: %s\n", f.what.c_str());
-    client.close();
-    co_return 1;
   }
   client.close();
+  co_return m;
+}
+
+asio::awaitable<std::optional<Measured>> run_standalone(const Options& o) {
+  co_return co_await with_client<glide::GlideClient>(
+      o, glide::GlideClientConfiguration{},
+      [](glide::GlideClient& client, const Options& opt) -> asio::awaitable<Measured> {
+        if (opt.mode == "pipeline") co_return co_await bench_pipeline(client, opt);
+        if (opt.mode == "script") co_return co_await bench_script(client, opt);
+        if (opt.mode == "evalsha") co_return co_await bench_evalsha(client, opt);
+        co_return co_await bench_get(client, opt);
+      });
+}
+
+asio::awaitable<int> run(const Options& o) {
+  std::optional<Measured> measured;
+  if (o.mode == "cluster-pipeline") {
+    measured = co_await with_client<glide::GlideClusterClient>(o, glide::GlideClusterClientConfiguration{},
+                                                               bench_cluster_pipeline);
+  } else {
+    measured = co_await run_standalone(o);
+  }
+  if (!measured) co_return 1;
+  const Measured m = *measured;
 
   std::string params;
-  if (o.mode == "pipeline") params = fmt::format(" depth={}", o.depth);
+  if (o.mode == "pipeline" || o.mode == "cluster-pipeline") params = fmt::format(" depth={}", o.depth);
   if (o.mode == "get") params = fmt::format(" concurrency={}", o.concurrency);
   fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f}\n", o.mode, params, m.elapsed,
              m.ops, static_cast<double>(m.ops) / m.elapsed);

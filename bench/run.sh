@@ -9,13 +9,19 @@
 #   BENCH_ROUNDS    rounds over all workloads (default 2); each figure is the best of its rounds
 #                   (noise on a shared machine only ever slows a run down)
 #   BENCH_JOBS      ninja -j for the build (default 2)
+#   BENCH_BUILD_DIR the build directory for glide_bench (default build-bench, configured in
+#                   Release if it does not exist; an existing one is used as it is configured)
 #   BENCH_SETUP=0   skip scripts/setup.sh (the Debian packages)
 #   BENCH_NODE=0    skip the GLIDE for Node peer (it is also skipped when node/npm are missing)
+#   BENCH_CLUSTER=0 skip the cluster workloads (and the 6-node cluster they run on)
+#   BENCH_ONLY      all (default) | standalone | cluster: run only the workloads on the single
+#                   server, or only those on the cluster
 #   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
 #                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
 #
-# Progress goes to stderr, the table to stdout. Builds glide_bench in Release in build-bench/,
-# starts a private valkey-server on a free port and stops it on exit. Not run by CI or tests.
+# Progress goes to stderr, the table to stdout. Builds glide_bench (in Release in build-bench/),
+# starts a private valkey-server on a free port and a private 6-node cluster (3 primaries,
+# 3 replicas) on six more, and stops them on exit. Not run by CI or tests.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,9 +30,21 @@ cd "$root"
 seconds=${BENCH_SECONDS:-3}
 rounds=${BENCH_ROUNDS:-2}
 jobs=${BENCH_JOBS:-2}
+build_dir=${BENCH_BUILD_DIR:-build-bench}
 node_dir=${BENCH_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node}
 depths=(10 100 1000)
+cluster_depths=(100 1000)
 get_concurrency=256
+only=${BENCH_ONLY:-all}
+case "$only" in
+  all | standalone | cluster) ;;
+  *) echo "[bench] BENCH_ONLY must be all, standalone or cluster, not '$only'" >&2; exit 2 ;;
+esac
+use_standalone=1
+use_cluster=1
+[ "$only" != cluster ] || use_standalone=0
+[ "$only" != standalone ] && [ "${BENCH_CLUSTER:-1}" != 0 ] || use_cluster=0
+[ "$use_standalone" = 1 ] || [ "$use_cluster" = 1 ] || { echo "[bench] nothing to run" >&2; exit 2; }
 
 log() { echo "[bench] $*" >&2; }
 
@@ -35,14 +53,14 @@ if [ "${BENCH_SETUP:-1}" != 0 ]; then
   log "checking packages (scripts/setup.sh)"
   scripts/setup.sh >&2
 fi
-if [ ! -f build-bench/build.ninja ]; then
-  log "configuring build-bench (Release)"
-  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLIDE_WERROR=ON \
+if [ ! -f "$build_dir/build.ninja" ]; then
+  log "configuring $build_dir (Release)"
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLIDE_WERROR=ON \
     -DGLIDE_BUILD_TESTS=OFF -DGLIDE_BUILD_EXAMPLES=OFF >&2
 fi
-log "building glide_bench"
-ninja -C build-bench -j"$jobs" glide_bench >&2
-glide_bench=$root/build-bench/bench/glide_bench
+log "building glide_bench in $build_dir ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"))"
+ninja -C "$build_dir" -j"$jobs" glide_bench >&2
+glide_bench=$(cd "$build_dir" && pwd)/bench/glide_bench
 
 # ---- GLIDE for Node, installed outside the repository
 use_node=0
@@ -61,29 +79,88 @@ if [ "${BENCH_NODE:-1}" != 0 ]; then
   fi
 fi
 
-# ---- a private server
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# ---- private servers
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/glide-bench.XXXXXX")
-server_pid=""
+server_pids=()
 cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${server_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$workdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-valkey-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
-  --logfile "$workdir/valkey.log" &
-server_pid=$!
-for _ in $(seq 50); do
-  valkey-cli -p "$port" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-valkey-cli -p "$port" ping >/dev/null || { log "valkey-server did not start"; cat "$workdir/valkey.log" >&2; exit 1; }
+wait_ping() {  # port: wait until the server on it answers
+  local p=$1
+  for _ in $(seq 50); do
+    valkey-cli -p "$p" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  valkey-cli -p "$p" ping >/dev/null 2>&1
+}
 server_version=$(valkey-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
-log "valkey-server $server_version on 127.0.0.1:$port; ${seconds}s per measurement, $rounds round(s)"
+
+port=""
+if [ "$use_standalone" = 1 ]; then
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  valkey-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
+    --logfile "$workdir/valkey.log" &
+  server_pids+=($!)
+  wait_ping "$port" || { log "valkey-server did not start"; cat "$workdir/valkey.log" >&2; exit 1; }
+  log "valkey-server $server_version on 127.0.0.1:$port"
+fi
+
+# A 6-node cluster, 3 primaries and 3 replicas, as scripts/examples.sh starts it: six ports p whose
+# cluster bus port p + 10000 is free too.
+cluster_port=""
+if [ "$use_cluster" = 1 ]; then
+  read -r -a cluster_ports < <(python3 - <<'PY'
+import random, socket
+ports = []
+while len(ports) < 6:
+    p = random.randint(20000, 45000)
+    if any(p in (q, q + 10000, q - 10000) for q in ports):
+        continue
+    free = True
+    for port in (p, p + 10000):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            free = False
+        finally:
+            s.close()
+    if free:
+        ports.append(p)
+print(" ".join(map(str, ports)))
+PY
+)
+  nodes=()
+  for p in "${cluster_ports[@]}"; do
+    mkdir -p "$workdir/cluster-$p"
+    valkey-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout 5000 --save "" --appendonly no --dir "$workdir/cluster-$p" \
+      --logfile "$workdir/cluster-$p/valkey.log" &
+    server_pids+=($!)
+    nodes+=("127.0.0.1:$p")
+  done
+  for p in "${cluster_ports[@]}"; do
+    wait_ping "$p" || { log "cluster node $p did not start"; cat "$workdir/cluster-$p/valkey.log" >&2; exit 1; }
+  done
+  valkey-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$workdir/cluster-create.log" 2>&1 ||
+    { log "valkey-cli --cluster create failed"; cat "$workdir/cluster-create.log" >&2; exit 1; }
+  for p in "${cluster_ports[@]}"; do
+    for _ in $(seq 300); do
+      valkey-cli -p "$p" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
+      sleep 0.1
+    done
+    valkey-cli -p "$p" cluster info | grep -q '^cluster_state:ok' ||
+      { log "cluster node $p never reached cluster_state:ok"; exit 1; }
+  done
+  cluster_port=${cluster_ports[0]}
+  log "6-node cluster (3 primaries, 3 replicas) of valkey-server $server_version on 127.0.0.1:${cluster_ports[*]}"
+fi
+log "${seconds}s per measurement, $rounds round(s)"
 
 # ---- measurements
 declare -A best  # measurement name -> best ops/s over the rounds
@@ -95,20 +172,24 @@ record() {  # name ops_per_sec
 }
 ops_of() { sed -n 's/^result .*ops_per_sec=\([0-9]*\).*/\1/p' | tail -1; }
 
-cpp() {  # name, glide_bench arguments...
-  local name=$1 out
-  shift
-  out=$("$glide_bench" --port "$port" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
+cpp_at() {  # port name, glide_bench arguments...
+  local p=$1 name=$2 out
+  shift 2
+  out=$("$glide_bench" --port "$p" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
-nodejs() {  # name, bench.mjs arguments...
-  local name=$1 out
-  shift
+nodejs_at() {  # port name, bench.mjs arguments...
+  local p=$1 name=$2 out
+  shift 2
   [ "$use_node" = 1 ] || return 0
-  out=$(node bench/node/bench.mjs --modules "$node_dir/node_modules" --port "$port" --seconds "$seconds" "$@") ||
+  out=$(node bench/node/bench.mjs --modules "$node_dir/node_modules" --port "$p" --seconds "$seconds" "$@") ||
     { log "bench.mjs $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
+cpp() { cpp_at "$port" "$@"; }                          # against the single server
+nodejs() { nodejs_at "$port" "$@"; }
+cpp_cluster() { cpp_at "$cluster_port" "$@"; }          # against the cluster (any node seeds it)
+nodejs_cluster() { nodejs_at "$cluster_port" "$@"; }
 vbench() {  # name depth: as many SETs as glide-cpp's best run at that depth did in $seconds
   local name=$1 depth=$2 n out v
   n=$(python3 -c "print(max(300000, int(${best[cpp_pipeline_$depth]} * $seconds)))")
@@ -140,15 +221,23 @@ run_group() {  # round, then "kind name args..." strings
 
 for ((round = 1; round <= rounds; round++)); do
   log "round $round/$rounds"
-  for d in "${depths[@]}"; do
-    # glide-cpp first in every round: valkey-benchmark sizes its run (-n) from its figure.
-    cpp "cpp_pipeline_$d" pipeline --depth "$d"
-    run_group "$round" "vbench vbench_$d $d" "nodejs node_pipeline_$d pipeline --depth $d"
-  done
-  run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
-    "nodejs node_evalsha evalsha"
-  run_group "$round" "cpp cpp_get get --concurrency $get_concurrency" "cpp cpp_pipeline_100_get pipeline --depth 100" \
-    "nodejs node_get get --concurrency $get_concurrency"
+  if [ "$use_standalone" = 1 ]; then
+    for d in "${depths[@]}"; do
+      # glide-cpp first in every round: valkey-benchmark sizes its run (-n) from its figure.
+      cpp "cpp_pipeline_$d" pipeline --depth "$d"
+      run_group "$round" "vbench vbench_$d $d" "nodejs node_pipeline_$d pipeline --depth $d"
+    done
+    run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
+      "nodejs node_evalsha evalsha"
+    run_group "$round" "cpp cpp_get get --concurrency $get_concurrency" "cpp cpp_pipeline_100_get pipeline --depth 100" \
+      "nodejs node_get get --concurrency $get_concurrency"
+  fi
+  if [ "$use_cluster" = 1 ]; then
+    for d in "${cluster_depths[@]}"; do
+      run_group "$round" "cpp_cluster cpp_cluster_pipeline_$d cluster-pipeline --depth $d" \
+        "nodejs_cluster node_cluster_pipeline_$d cluster-pipeline --depth $d"
+    done
+  fi
 done
 
 # ---- the table
@@ -169,3 +258,7 @@ row "script \`return ARGV[1]\`, sequential: invoke_script" cpp_script "GLIDE Nod
 row "EVALSHA via custom_command, sequential" cpp_evalsha "GLIDE Node customCommand EVALSHA" node_evalsha
 row "GET, $get_concurrency coroutines on 1 client" cpp_get "glide-cpp pipeline, depth 100 (SET)" cpp_pipeline_100_get
 row "GET, $get_concurrency coroutines on 1 client" cpp_get "GLIDE Node GET, $get_concurrency concurrent" node_get
+for d in "${cluster_depths[@]}"; do
+  row "cluster pipeline: ClusterBatch(false) of $d SETs, 1 client, 3 primaries" "cpp_cluster_pipeline_$d" \
+    "GLIDE Node exec(ClusterBatch(false))" "node_cluster_pipeline_$d"
+done

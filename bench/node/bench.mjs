@@ -2,7 +2,8 @@
 //
 //   node bench.mjs [--modules DIR] [--host H] [--port P] MODE [--seconds S] [--depth N] [--concurrency C]
 //
-// MODE: pipeline | script | evalsha | get, as in bench/glide_bench.cpp. The package is not part of
+// MODE: pipeline | script | evalsha | get | cluster-pipeline, as in bench/glide_bench.cpp
+// (cluster-pipeline: --host/--port name any node of a cluster). The package is not part of
 // the repository: run.sh installs it into a cache directory and passes its node_modules with
 // --modules (or GLIDE_NODE_MODULES). Prints one line like glide_bench:
 //   result impl=glide-node mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
@@ -17,7 +18,7 @@ const SCRIPT_CODE = "return ARGV[1]";
 function usage(msg) {
   if (msg) console.error(`bench.mjs: ${msg}`);
   console.error(
-    "usage: node bench.mjs [--modules DIR] [--host H] [--port P] pipeline|script|evalsha|get\n" +
+    "usage: node bench.mjs [--modules DIR] [--host H] [--port P] pipeline|script|evalsha|get|cluster-pipeline\n" +
       "                      [--seconds S] [--warmup S] [--depth N] [--concurrency C]",
   );
   process.exit(2);
@@ -56,7 +57,7 @@ function parse(argv) {
     else if (!a.startsWith("-") && !o.mode) o.mode = a;
     else usage(`unknown argument: ${a}`);
   }
-  if (!["pipeline", "script", "evalsha", "get"].includes(o.mode)) usage("missing or bad mode");
+  if (!["pipeline", "script", "evalsha", "get", "cluster-pipeline"].includes(o.mode)) usage("missing or bad mode");
   return o;
 }
 
@@ -65,7 +66,7 @@ const o = parse(process.argv.slice(2));
 // The package lives outside the repository: resolve it from the given node_modules directory
 // (or, failing that, the normal way from this file's location).
 const require = createRequire(o.modules ? path.join(path.resolve(o.modules), "..", "noop.js") : import.meta.url);
-const { GlideClient, Batch, Script } = require("@valkey/valkey-glide");
+const { GlideClient, GlideClusterClient, Batch, ClusterBatch, Script } = require("@valkey/valkey-glide");
 
 // bench:key:0 .. bench:key:9999, formatted once so the timed loops measure the client only.
 const KEYS = Array.from({ length: KEY_SPACE }, (_, i) => `bench:key:${i}`);
@@ -95,6 +96,17 @@ async function populate(client) {
 
 async function benchPipeline(client) {
   const batch = new Batch(false);
+  for (let i = 0; i < o.depth; ++i) batch.set(key(i), VALUE);
+  return timed(async () => {
+    const r = await client.exec(batch, true);
+    if (!r || r.length !== o.depth) throw new Error("exec: unexpected reply count");
+    return o.depth;
+  });
+}
+
+// The same on a cluster: bench:key:0..N-1 spread over the slots of every primary.
+async function benchClusterPipeline(client) {
+  const batch = new ClusterBatch(false);
   for (let i = 0; i < o.depth; ++i) batch.set(key(i), VALUE);
   return timed(async () => {
     const r = await client.exec(batch, true);
@@ -151,7 +163,8 @@ async function benchGet(client) {
 
 let client;
 try {
-  client = await GlideClient.createClient({
+  const Client = o.mode === "cluster-pipeline" ? GlideClusterClient : GlideClient;
+  client = await Client.createClient({
     addresses: [{ host: o.host, port: o.port }],
     requestTimeout: 5000, // as glide_bench: a 1000-command batch on a loaded machine must not time out
     inflightRequestsLimit: Math.max(1000, o.concurrency * 2),
@@ -162,10 +175,16 @@ try {
 }
 let status = 0;
 try {
-  const bench = { pipeline: benchPipeline, script: benchScript, evalsha: benchEvalsha, get: benchGet }[o.mode];
+  const bench = {
+    pipeline: benchPipeline,
+    script: benchScript,
+    evalsha: benchEvalsha,
+    get: benchGet,
+    "cluster-pipeline": benchClusterPipeline,
+  }[o.mode];
   const m = await bench(client);
   let params = "";
-  if (o.mode === "pipeline") params = ` depth=${o.depth}`;
+  if (o.mode === "pipeline" || o.mode === "cluster-pipeline") params = ` depth=${o.depth}`;
   if (o.mode === "get") params = ` concurrency=${o.concurrency}`;
   console.log(
     `result impl=glide-node mode=${o.mode}${params} seconds=${m.elapsed.toFixed(2)} ops=${m.ops} ` +
