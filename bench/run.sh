@@ -81,82 +81,23 @@ fi
 
 # ---- private servers
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/glide-bench.XXXXXX")
-server_pids=()
-cleanup() {
-  local pid
-  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${server_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
+source "$root/scripts/servers.sh"
+trap 'glide_stop_servers; rm -rf "$workdir"' EXIT
 trap 'exit 130' INT TERM
-wait_ping() {  # port: wait until the server on it answers
-  local p=$1
-  for _ in $(seq 50); do
-    valkey-cli -p "$p" ping >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  valkey-cli -p "$p" ping >/dev/null 2>&1
-}
 server_version=$(valkey-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
 
 port=""
 if [ "$use_standalone" = 1 ]; then
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  valkey-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --dir "$workdir" \
-    --logfile "$workdir/valkey.log" &
-  server_pids+=($!)
-  wait_ping "$port" || { log "valkey-server did not start"; cat "$workdir/valkey.log" >&2; exit 1; }
+  glide_start_server "$workdir" || { cat "$workdir/valkey.log" >&2; exit 1; }
+  port=$GLIDE_SERVER_PORT
   log "valkey-server $server_version on 127.0.0.1:$port"
 fi
 
-# A 6-node cluster, 3 primaries and 3 replicas, as scripts/examples.sh starts it: six ports p whose
-# cluster bus port p + 10000 is free too.
+# A 6-node cluster, 3 primaries and 3 replicas, started as scripts/examples.sh starts it.
 cluster_port=""
 if [ "$use_cluster" = 1 ]; then
-  read -r -a cluster_ports < <(python3 - <<'PY'
-import random, socket
-ports = []
-while len(ports) < 6:
-    p = random.randint(20000, 45000)
-    if any(p in (q, q + 10000, q - 10000) for q in ports):
-        continue
-    free = True
-    for port in (p, p + 10000):
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            free = False
-        finally:
-            s.close()
-    if free:
-        ports.append(p)
-print(" ".join(map(str, ports)))
-PY
-)
-  nodes=()
-  for p in "${cluster_ports[@]}"; do
-    mkdir -p "$workdir/cluster-$p"
-    valkey-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
-      --cluster-node-timeout 5000 --save "" --appendonly no --dir "$workdir/cluster-$p" \
-      --logfile "$workdir/cluster-$p/valkey.log" &
-    server_pids+=($!)
-    nodes+=("127.0.0.1:$p")
-  done
-  for p in "${cluster_ports[@]}"; do
-    wait_ping "$p" || { log "cluster node $p did not start"; cat "$workdir/cluster-$p/valkey.log" >&2; exit 1; }
-  done
-  valkey-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$workdir/cluster-create.log" 2>&1 ||
-    { log "valkey-cli --cluster create failed"; cat "$workdir/cluster-create.log" >&2; exit 1; }
-  for p in "${cluster_ports[@]}"; do
-    for _ in $(seq 300); do
-      valkey-cli -p "$p" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
-      sleep 0.1
-    done
-    valkey-cli -p "$p" cluster info | grep -q '^cluster_state:ok' ||
-      { log "cluster node $p never reached cluster_state:ok"; exit 1; }
-  done
+  glide_start_cluster "$workdir" || { log "the cluster did not form"; exit 1; }
+  cluster_ports=("${GLIDE_CLUSTER_PORTS[@]}")
   cluster_port=${cluster_ports[0]}
   log "6-node cluster (3 primaries, 3 replicas) of valkey-server $server_version on 127.0.0.1:${cluster_ports[*]}"
 fi
