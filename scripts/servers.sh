@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/examples.sh and bench/run.sh: start valkey-server processes of our own on
 # free loopback ports, and stop them. (The tests have their own harness in tests/support/.)
 #   glide_start_server DIR     -> sets GLIDE_SERVER_PORT
