@@ -53,3 +53,13 @@ TEST_CASE("cluster: multi-node commands are aggregated", "[cluster]") {
   REQUIRE_FALSE(per_node.is_single_value());
   CHECK(per_node.multi_value().size() == 3);
 }
+
+TEST_CASE("cluster: SCRIPT KILL and FUNCTION KILL with nothing running report NOTBUSY", "[cluster]") {
+  auto client = sync::GlideClusterClient::create(glide_test::cluster_config_for(shared_cluster())).value();
+  auto script = client.script_kill();
+  REQUIRE_FALSE(script);
+  CHECK(script.error().message().find("NOTBUSY") != std::string_view::npos);
+  auto function = client.function_kill(Route(AllPrimaries{}));
+  REQUIRE_FALSE(function);
+  CHECK(function.error().message().find("NOTBUSY") != std::string_view::npos);
+}

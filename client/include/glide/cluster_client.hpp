@@ -167,9 +167,17 @@ class GlideClusterClient
   }
   template <class Token = boost::asio::deferred_t>
   auto script_kill(Route route, Token&& token = {}) {
-    return detail::initiate<void>(std::forward<Token>(token), [core = core_, r = std::move(route), t = timeout_](auto done) mutable {
-      core->execute_on_side(Command{"SCRIPT", "KILL"}, std::move(r), t, detail::converting(std::move(done)));
-    });
+    return kill_on_side(Command{"SCRIPT", "KILL"}, std::move(route), std::forward<Token>(token));
+  }
+  // FUNCTION KILL, the same way: all primaries unless a route is given, over side connections.
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NotARoute<Token>
+  auto function_kill(Token&& token = {}) {
+    return function_kill(Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto function_kill(Route route, Token&& token = {}) {
+    return kill_on_side(Command{"FUNCTION", "KILL"}, std::move(route), std::forward<Token>(token));
   }
 
   // WATCH goes to the keys' node; keep the watched keys and the transaction in one slot.
@@ -183,6 +191,14 @@ class GlideClusterClient
   }
 
  private:
+  template <class Token>
+  auto kill_on_side(Command command, Route route, Token&& token) {
+    return detail::initiate<void>(std::forward<Token>(token), [core = core_, c = std::move(command), r = std::move(route),
+                                                               t = timeout_](auto done) mutable {
+      core->execute_on_side(std::move(c), std::move(r), t, detail::converting(std::move(done)));
+    });
+  }
+
   friend class detail::ClientHandle<GlideClusterClient, detail::ClusterCore, GlideClusterClientConfiguration>;
   GlideClusterClient(std::shared_ptr<detail::ClusterCore> core, std::chrono::milliseconds timeout)
       : ClientHandle(std::move(core), timeout) {}

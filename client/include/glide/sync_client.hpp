@@ -123,6 +123,8 @@ class GlideClusterClient : public detail::SyncClientBase<GlideClusterClient, gli
   }
   Result<void> script_flush(FlushMode mode, Route route) { return wait(async_.script_flush(mode, std::move(route))); }
   Result<void> script_kill(Route route) { return wait(async_.script_kill(std::move(route))); }
+  Result<void> function_kill() { return wait(async_.function_kill()); }
+  Result<void> function_kill(Route route) { return wait(async_.function_kill(std::move(route))); }
   Result<std::string> script_show(std::string sha1, Route route) { return wait(async_.script_show(std::move(sha1), std::move(route))); }
 
  private:
