@@ -14,49 +14,6 @@
 namespace glide::detail {
 namespace {
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Blocking commands wait on the server for their own timeout (in seconds, the last argument, or
-// the argument after BLOCK for XREAD/XREADGROUP); the request may then take that long plus the
-// usual request timeout. Zero on the server means forever, and so it does here.
-std::chrono::milliseconds effective_timeout(const Command& c, std::chrono::milliseconds request_timeout) {
-  // Every blocking command starts with B, W or X: the common case leaves after one byte.
-  const auto body = c.body();
-  const auto name_at = body.find("\r\n") + 2;
-  const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
-  if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
-  static const std::set<std::string, std::less<>> last_arg_seconds = {
-      "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
-  const std::string name = c.name();
-  const bool xread = name == "XREAD" || name == "XREADGROUP";
-  if (!xread && name != "WAIT" && name != "WAITAOF" && !last_arg_seconds.contains(name)) return request_timeout;
-  auto args = c.arguments();
-  std::string_view value;
-  double scale = 1000.0;
-  if (last_arg_seconds.contains(name)) {
-    // BLMPOP/BZMPOP put the timeout first: "BLMPOP timeout numkeys ...".
-    value = (name == "BLMPOP" || name == "BZMPOP") ? (args.size() > 1 ? args[1] : "") : args.back();
-  } else if (name == "WAIT") {
-    value = args.size() > 2 ? args[2] : "";
-    scale = 1.0;
-  } else if (name == "WAITAOF") {
-    value = args.size() > 3 ? args[3] : "";
-    scale = 1.0;
-  } else {
-    for (std::size_t i = 1; i + 1 < args.size(); ++i)
-      if (upper(args[i]) == "BLOCK") value = args[i + 1], scale = 1.0;
-    if (value.empty()) return request_timeout;
-  }
-  double server = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), server);
-  if (ec != std::errc() || server <= 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale)) + request_timeout;
-}
-
 bool is_noscript(const Value& v) { return v.is_error() && v.as_error()->code() == errc::noscript; }
 
 // What is left of a request's timeout since `started`. The NOSCRIPT recovery below sends a
@@ -106,7 +63,7 @@ void ClientCore::open_session(Done<std::shared_ptr<ClientCore>> done) const {
 
 void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
   if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
-  Request r{command.encoded(), 1, effective_timeout(command, timeout)};
+  Request r{command.encoded(), 1, command.timeout_for(timeout)};
   main_->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     std::move(d)(std::move(replies.value().front()));

@@ -549,7 +549,7 @@ void ClusterCore::execute(Command command, std::optional<Route> route, milliseco
   if (!p) return std::move(done)(p.error());
   const auto argv = command.arguments();
   const CommandInfo* info = find_command(argv);
-  if (info && info->blocking) timeout = milliseconds(0);  // the server's own timeout applies
+  timeout = command.timeout_for(timeout);
   const auto deadline = deadline_after(timeout);
   if (!p.value().multi) {
     auto a = std::make_shared<Attempt>();
@@ -573,7 +573,7 @@ void ClusterCore::execute_per_node(Command command, Route route, milliseconds ti
   if (!p) return std::move(done)(p.error());
   // The blocking rule of execute() holds here too: WAIT 1 1000 with an explicit route used to
   // time out after request_timeout (250 ms by default) while the server was still waiting.
-  if (const CommandInfo* info = find_command(command.arguments()); info && info->blocking) timeout = milliseconds(0);
+  timeout = command.timeout_for(timeout);
   const auto deadline = deadline_after(timeout);
   auto shared_done = std::make_shared<Done<ClusterValue<Value>>>(std::move(done));
   const bool multi = p.value().multi;

@@ -2,10 +2,20 @@
 
 #include <cctype>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <set>
 #include <iterator>
 
 namespace glide {
+
+namespace {
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
 
 Command& Command::arg(double d) {
   if (std::isinf(d)) return arg(d > 0 ? std::string_view("+inf") : std::string_view("-inf"));
@@ -30,9 +40,7 @@ std::optional<Error> Command::unsupported() const {
   bool bad = std::find(std::begin(refused), std::end(refused), n) != std::end(refused);
   if (!bad && n == "CLIENT") {
     auto args = arguments();
-    std::string sub(args.size() > 1 ? args[1] : std::string_view());
-    for (auto& c : sub) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    bad = sub == "REPLY";
+    bad = args.size() > 1 && upper(args[1]) == "REPLY";
   }
   if (!bad) return std::nullopt;
   return Error(errc::configuration_error,
@@ -40,11 +48,46 @@ std::optional<Error> Command::unsupported() const {
                    "(pub/sub and MONITOR need a dedicated connection, not available yet)");
 }
 
+// Blocking commands wait on the server for their own timeout (in seconds, the last argument, or
+// the argument after BLOCK for XREAD/XREADGROUP); the request may then take that long plus the
+// usual request timeout. Zero on the server means forever, and so it does here.
+std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request_timeout) const {
+  // Every blocking command starts with B, W or X: the common case leaves after one byte.
+  const std::string_view body = body_;
+  const auto name_at = body.find("\r\n") + 2;
+  const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
+  if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
+  static const std::set<std::string, std::less<>> last_arg_seconds = {
+      "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
+  const std::string name = this->name();
+  const bool xread = name == "XREAD" || name == "XREADGROUP";
+  if (!xread && name != "WAIT" && name != "WAITAOF" && !last_arg_seconds.contains(name)) return request_timeout;
+  auto args = arguments();
+  std::string_view value;
+  double scale = 1000.0;
+  if (last_arg_seconds.contains(name)) {
+    // BLMPOP/BZMPOP put the timeout first: "BLMPOP timeout numkeys ...".
+    value = (name == "BLMPOP" || name == "BZMPOP") ? (args.size() > 1 ? args[1] : "") : args.back();
+  } else if (name == "WAIT") {
+    value = args.size() > 2 ? args[2] : "";
+    scale = 1.0;
+  } else if (name == "WAITAOF") {
+    value = args.size() > 3 ? args[3] : "";
+    scale = 1.0;
+  } else {
+    for (std::size_t i = 1; i + 1 < args.size(); ++i)
+      if (upper(args[i]) == "BLOCK") value = args[i + 1], scale = 1.0;
+    if (value.empty()) return request_timeout;
+  }
+  double server = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), server);
+  if (ec != std::errc() || server <= 0) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale)) + request_timeout;
+}
+
 std::string Command::name() const {
   auto args = arguments();
-  std::string n = args.empty() ? std::string() : std::string(args.front());
-  for (auto& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return n;
+  return upper(args.empty() ? std::string_view() : args.front());
 }
 
 }  // namespace glide

@@ -3,6 +3,7 @@
 #include <glide/detail/resp.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -61,6 +62,10 @@ class Command {
   }
   // The arguments decoded again (views into this command): for routing and for messages.
   std::vector<std::string_view> arguments() const;
+  // How long a request for this command may take: `request_timeout`, except for blocking
+  // commands (BLPOP, XREAD BLOCK, WAIT, ...), which wait their own server-side timeout plus
+  // `request_timeout`; a server-side timeout of 0 means no limit here either.
+  std::chrono::milliseconds timeout_for(std::chrono::milliseconds request_timeout) const;
   // The command name, upper-cased (e.g. "SET"; "SCRIPT LOAD" is "SCRIPT").
   std::string name() const;
   // Why this client cannot run the command, for the few whose replies do not follow the
