@@ -57,20 +57,6 @@ class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore,
     });
   }
 
-  // EVALSHA, and on NOSCRIPT: load the script and retry once.
-  template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<ScriptOptions, Token>
-  auto invoke_script(const Script& script, Token&& token = {}) {
-    return invoke_script(script, ScriptOptions{}, std::forward<Token>(token));
-  }
-  template <class Token = boost::asio::deferred_t>
-  auto invoke_script(const Script& script, ScriptOptions options, Token&& token = {}) {
-    return detail::initiate<Value>(std::forward<Token>(token), [core = core_, script, o = std::move(options),
-                                                                t = timeout_](auto done) mutable {
-      core->invoke_script(std::move(script), std::move(o), t, std::move(done));
-    });
-  }
-
   // SCRIPT SHOW (Valkey 8+) -> the script's source.
   template <class Token = boost::asio::deferred_t>
   auto script_show(std::string sha1, Token&& token = {}) {

@@ -90,20 +90,6 @@ class GlideClusterClient
   }
 
   template <class Token = boost::asio::deferred_t>
-    requires detail::NoneIs<ScriptOptions, Token>
-  auto invoke_script(const Script& script, Token&& token = {}) {
-    return invoke_script(script, ScriptOptions{}, std::forward<Token>(token));
-  }
-  // Routed by the script's keys (all in one slot, else errc::crossslot); a keyless script runs
-  // on a random primary. NOSCRIPT is recovered on the node that answered.
-  template <class Token = boost::asio::deferred_t>
-  auto invoke_script(const Script& script, ScriptOptions options, Token&& token = {}) {
-    return detail::initiate<Value>(std::forward<Token>(token), [core = core_, script, o = std::move(options),
-                                                                t = timeout_](auto done) mutable {
-      core->invoke_script(std::move(script), std::move(o), t, std::move(done));
-    });
-  }
-  template <class Token = boost::asio::deferred_t>
   auto invoke_script_route(const Script& script, ScriptArgs args, Route route, Token&& token = {}) {
     using Out = ClusterValue<Value>;
     return detail::initiate<Out>(std::forward<Token>(token), [core = core_, script, a = std::move(args),

@@ -5,6 +5,7 @@
 #include <glide/commands.hpp>
 #include <glide/detail/async.hpp>
 #include <glide/detail/reply.hpp>
+#include <glide/script.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
@@ -58,6 +59,22 @@ class ClientHandle : public Commands<Derived> {
   // request_timeout. Zero means no limit.
   Derived with_timeout(std::chrono::milliseconds timeout) const { return Derived(core_, timeout); }
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+  // EVALSHA, and on NOSCRIPT: load the script and run it again, once. A cluster client routes it
+  // by its keys (all in one slot, else errc::crossslot; keyless: a random primary) and recovers
+  // NOSCRIPT on the node that answered.
+  template <class Token = boost::asio::deferred_t>
+    requires NoneIs<ScriptOptions, Token>
+  auto invoke_script(const Script& script, Token&& token = {}) {
+    return invoke_script(script, ScriptOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto invoke_script(const Script& script, ScriptOptions options, Token&& token = {}) {
+    return initiate<Value>(std::forward<Token>(token), [core = core_, script, o = std::move(options),
+                                                        t = timeout_](auto done) mutable {
+      core->invoke_script(std::move(script), std::move(o), t, std::move(done));
+    });
+  }
 
  protected:
   ClientHandle(std::shared_ptr<Core> core, std::chrono::milliseconds timeout) : core_(std::move(core)), timeout_(timeout) {}
