@@ -11,15 +11,21 @@
 #   BENCH_JOBS      ninja -j for the build (default 2)
 #   BENCH_BUILD_DIR the build directory for glide_bench (default build-bench, configured in
 #                   Release if it does not exist; an existing one is used as it is configured)
+#                   and, when hiredis was found there, hiredis_bench and parser_bench
 #   BENCH_SETUP=0   skip scripts/setup.sh (the Debian packages)
 #   BENCH_NODE=0    skip the GLIDE for Node peer (it is also skipped when node/npm are missing)
+#   BENCH_HIREDIS=0 skip the hiredis peers: hiredis_bench (the pipeline workload with hiredis) and
+#                   parser_bench (RespParser against hiredis's redisReader, no server); they are
+#                   also skipped when the build directory has no such targets (hiredis not found)
 #   BENCH_CLUSTER=0 skip the cluster workloads (and the 6-node cluster they run on)
-#   BENCH_ONLY      all (default) | standalone | cluster: run only the workloads on the single
-#                   server, or only those on the cluster
+#   BENCH_ONLY      all (default) | standalone | cluster | hiredis: run only the workloads on the
+#                   single server, only those on the cluster, or only the pipeline rows (glide-cpp,
+#                   valkey-benchmark, hiredis; no Node) and parser_bench
 #   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
 #                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
 #
-# Progress goes to stderr, the table to stdout. Builds glide_bench (in Release in build-bench/),
+# Progress goes to stderr, the table to stdout. Builds glide_bench, hiredis_bench and
+# parser_bench (in Release in build-bench/),
 # starts a private valkey-server on a free port and a private 6-node cluster (3 primaries,
 # 3 replicas) on six more, and stops them on exit. Not run by CI or tests.
 set -euo pipefail
@@ -32,18 +38,20 @@ rounds=${BENCH_ROUNDS:-2}
 jobs=${BENCH_JOBS:-2}
 build_dir=${BENCH_BUILD_DIR:-build-bench}
 node_dir=${BENCH_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node}
-depths=(10 100 1000)
+depths=(1 10 100 1000)  # depth 1: sequential round trips, one SET at a time
 cluster_depths=(100 1000)
 get_concurrency=256
 only=${BENCH_ONLY:-all}
 case "$only" in
-  all | standalone | cluster) ;;
-  *) echo "[bench] BENCH_ONLY must be all, standalone or cluster, not '$only'" >&2; exit 2 ;;
+  all | standalone | cluster | hiredis) ;;
+  *) echo "[bench] BENCH_ONLY must be all, standalone, cluster or hiredis, not '$only'" >&2; exit 2 ;;
 esac
 use_standalone=1
 use_cluster=1
 [ "$only" != cluster ] || use_standalone=0
-[ "$only" != standalone ] && [ "${BENCH_CLUSTER:-1}" != 0 ] || use_cluster=0
+[ "$only" != standalone ] && [ "$only" != hiredis ] && [ "${BENCH_CLUSTER:-1}" != 0 ] || use_cluster=0
+[ "$only" != hiredis ] || [ "${BENCH_HIREDIS:-1}" != 0 ] ||
+  { echo "[bench] BENCH_ONLY=hiredis with BENCH_HIREDIS=0: nothing to run" >&2; exit 2; }
 [ "$use_standalone" = 1 ] || [ "$use_cluster" = 1 ] || { echo "[bench] nothing to run" >&2; exit 2; }
 
 log() { echo "[bench] $*" >&2; }
@@ -58,13 +66,31 @@ if [ ! -f "$build_dir/build.ninja" ]; then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLIDE_WERROR=ON \
     -DGLIDE_BUILD_TESTS=OFF -DGLIDE_BUILD_EXAMPLES=OFF >&2
 fi
-log "building glide_bench in $build_dir ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"))"
-ninja -C "$build_dir" -j"$jobs" glide_bench >&2
+# The hiredis peers exist as targets only when CMake found hiredis (libhiredis-dev); regenerate
+# build.ninja first if the CMake files changed, so that a new target shows.
+ninja -C "$build_dir" build.ninja >&2
+use_hiredis=0
+targets=(glide_bench)
+if [ "${BENCH_HIREDIS:-1}" != 0 ] && [ "$use_standalone" = 1 ]; then
+  if ninja -C "$build_dir" -t query hiredis_bench >/dev/null 2>&1 &&
+    ninja -C "$build_dir" -t query parser_bench >/dev/null 2>&1; then
+    use_hiredis=1
+    targets+=(hiredis_bench parser_bench)
+  else
+    log "no hiredis_bench/parser_bench targets in $build_dir (hiredis not found when it was configured:"
+    log "  install libhiredis-dev, then cmake -S . -B $build_dir): the hiredis rows are skipped"
+    [ "$only" != hiredis ] || { log "BENCH_ONLY=hiredis: nothing to run"; exit 1; }
+  fi
+fi
+log "building ${targets[*]} in $build_dir ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"))"
+ninja -C "$build_dir" -j"$jobs" "${targets[@]}" >&2
 glide_bench=$(cd "$build_dir" && pwd)/bench/glide_bench
+hiredis_bench=$(cd "$build_dir" && pwd)/bench/hiredis_bench
+parser_bench=$(cd "$build_dir" && pwd)/bench/parser_bench
 
 # ---- GLIDE for Node, installed outside the repository
 use_node=0
-if [ "${BENCH_NODE:-1}" != 0 ]; then
+if [ "${BENCH_NODE:-1}" != 0 ] && [ "$only" != hiredis ]; then
   if command -v node >/dev/null && command -v npm >/dev/null; then
     if [ ! -f "$node_dir/node_modules/@valkey/valkey-glide/package.json" ]; then
       log "installing @valkey/valkey-glide into $node_dir"
@@ -127,6 +153,13 @@ nodejs_at() {  # port name, bench.mjs arguments...
     { log "bench.mjs $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
+hiredis() {  # name, hiredis_bench arguments...
+  local name=$1 out
+  shift
+  [ "$use_hiredis" = 1 ] || return 0
+  out=$("$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
+  record "$name" "$(ops_of <<<"$out")"
+}
 cpp() { cpp_at "$port" "$@"; }                          # against the single server
 nodejs() { nodejs_at "$port" "$@"; }
 cpp_cluster() { cpp_at "$cluster_port" "$@"; }          # against the cluster (any node seeds it)
@@ -166,12 +199,15 @@ for ((round = 1; round <= rounds; round++)); do
     for d in "${depths[@]}"; do
       # glide-cpp first in every round: valkey-benchmark sizes its run (-n) from its figure.
       cpp "cpp_pipeline_$d" pipeline --depth "$d"
-      run_group "$round" "vbench vbench_$d $d" "nodejs node_pipeline_$d pipeline --depth $d"
+      run_group "$round" "vbench vbench_$d $d" "hiredis hiredis_pipeline_$d pipeline --depth $d" \
+        "nodejs node_pipeline_$d pipeline --depth $d"
     done
-    run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
-      "nodejs node_evalsha evalsha"
-    run_group "$round" "cpp cpp_get get --concurrency $get_concurrency" "cpp cpp_pipeline_100_get pipeline --depth 100" \
-      "nodejs node_get get --concurrency $get_concurrency"
+    if [ "$only" != hiredis ]; then
+      run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
+        "nodejs node_evalsha evalsha"
+      run_group "$round" "cpp cpp_get get --concurrency $get_concurrency" \
+        "cpp cpp_pipeline_100_get pipeline --depth 100" "nodejs node_get get --concurrency $get_concurrency"
+    fi
   fi
   if [ "$use_cluster" = 1 ]; then
     for d in "${cluster_depths[@]}"; do
@@ -180,6 +216,21 @@ for ((round = 1; round <= rounds; round++)); do
     done
   fi
 done
+
+# RespParser against hiredis's redisReader on the same bytes, no server involved: one run of
+# parser_bench, which does its own rounds (best of them, the order flipped every round).
+parser_cases=(small array big)
+if [ "$use_hiredis" = 1 ]; then
+  log "parser_bench: ${seconds}s per measurement, $rounds round(s)"
+  out=$("$parser_bench" --seconds "$seconds" --rounds "$rounds") || { log "parser_bench failed"; exit 1; }
+  for c in "${parser_cases[@]}"; do
+    for impl in glide-cpp hiredis; do
+      v=$(sed -n "s/^result impl=$impl mode=parser case=$c .*ops_per_sec=\([0-9]*\).*/\1/p" <<<"$out")
+      [ -n "$v" ] || { log "cannot parse parser_bench output: $out"; exit 1; }
+      record "${impl%-cpp}_parser_$c" "$v"
+    done
+  done
+fi
 
 # ---- the table
 row() {  # workload ours peer_label peer
@@ -191,14 +242,22 @@ row() {  # workload ours peer_label peer
 echo "| workload | glide-cpp ops/s | peer | peer ops/s | ratio |"
 echo "|---|---:|---|---:|---:|"
 for d in "${depths[@]}"; do
-  row "pipeline: Batch(false) of $d SETs, 1 client" "cpp_pipeline_$d" "valkey-benchmark -P $d -c 1 -t set" "vbench_$d"
-  row "pipeline: Batch(false) of $d SETs, 1 client" "cpp_pipeline_$d" "GLIDE Node exec(Batch(false))" "node_pipeline_$d"
+  workload="pipeline: Batch(false) of $d SETs, 1 client"
+  [ "$d" != 1 ] || workload="pipeline: Batch(false) of 1 SET, 1 client (sequential round trips)"
+  row "$workload" "cpp_pipeline_$d" "valkey-benchmark -P $d -c 1 -t set" "vbench_$d"
+  row "$workload" "cpp_pipeline_$d" "hiredis, $d redisAppendCommand + $d redisGetReply" "hiredis_pipeline_$d"
+  row "$workload" "cpp_pipeline_$d" "GLIDE Node exec(Batch(false))" "node_pipeline_$d"
 done
 row "script \`return ARGV[1]\`, sequential: invoke_script" cpp_script "glide-cpp custom_command EVALSHA" cpp_evalsha
 row "script \`return ARGV[1]\`, sequential: invoke_script" cpp_script "GLIDE Node invokeScript" node_script
 row "EVALSHA via custom_command, sequential" cpp_evalsha "GLIDE Node customCommand EVALSHA" node_evalsha
 row "GET, $get_concurrency coroutines on 1 client" cpp_get "glide-cpp pipeline, depth 100 (SET)" cpp_pipeline_100_get
 row "GET, $get_concurrency coroutines on 1 client" cpp_get "GLIDE Node GET, $get_concurrency concurrent" node_get
+row "reply parsing (no server): 10000 small replies (+OK, :12345, 16-byte bulk), replies/s" glide_parser_small \
+  "hiredis redisReader" hiredis_parser_small
+row "reply parsing (no server): arrays of 1000 16-byte bulk strings, arrays/s" glide_parser_array \
+  "hiredis redisReader" hiredis_parser_array
+row "reply parsing (no server): 1 MiB bulk strings, replies/s" glide_parser_big "hiredis redisReader" hiredis_parser_big
 for d in "${cluster_depths[@]}"; do
   row "cluster pipeline: ClusterBatch(false) of $d SETs, 1 client, 3 primaries" "cpp_cluster_pipeline_$d" \
     "GLIDE Node exec(ClusterBatch(false))" "node_cluster_pipeline_$d"

@@ -13,7 +13,7 @@ if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.
 fi
 
 packages=(build-essential g++ cmake make ninja-build pkg-config git ca-certificates openssl procps python3
-          libboost1.81-dev libssl-dev libspdlog-dev libfmt-dev
+          libboost1.81-dev libssl-dev libspdlog-dev libfmt-dev libhiredis-dev
           clang libclang-rt-14-dev)
 backports=(valkey-server valkey-tools libcatch2-dev)
 

@@ -1,0 +1,163 @@
+// hiredis_bench: glide_bench's `pipeline` workload written with hiredis (the C client, through
+// its blocking API), as a peer for bench/run.sh.
+//
+//   hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]
+//
+// One blocking redisContext. Each step appends N `SET bench:key:<i mod 10000> 0123456789abcdef`
+// (i = 0..N-1, keys formatted once) with redisAppendCommand, then reads the N replies with
+// redisGetReply, checking that each is the status OK and freeing it: N SETs per step, as
+// glide_bench's exec() of a Batch(false) of N SETs. Depth 1 is sequential round trips.
+// A warm-up (0.5 s by default) precedes the timed window. Prints one machine-readable line:
+//   result impl=hiredis mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
+// Errors go to stderr and make the exit status non-zero.
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kKeySpace = 10000;
+constexpr std::string_view kValue = "0123456789abcdef";  // 16 bytes
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string mode;
+  std::size_t depth = 100;
+  double seconds = 3.0;
+  double warmup = 0.5;
+};
+
+[[noreturn]] void usage(const std::string& msg = {}) {
+  if (!msg.empty()) std::fprintf(stderr, "hiredis_bench: %s\n", msg.c_str());
+  std::fprintf(stderr,
+               "usage: hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]\n");
+  std::exit(2);
+}
+
+std::size_t to_size(const char* s, const char* what) {
+  char* end = nullptr;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (!end || *end || v == 0) usage(std::string("bad ") + what + ": " + s);
+  return static_cast<std::size_t>(v);
+}
+
+double to_seconds(const char* s, const char* what) {
+  char* end = nullptr;
+  const double v = std::strtod(s, &end);
+  if (!end || *end || v < 0) usage(std::string("bad ") + what + ": " + s);
+  return v;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) usage(std::string(a) + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--host") {
+      o.host = next();
+    } else if (a == "--port") {
+      const std::size_t p = to_size(next(), "port");
+      if (p > 65535) usage("bad port");
+      o.port = static_cast<int>(p);
+    } else if (a == "--depth") {
+      o.depth = to_size(next(), "depth");
+    } else if (a == "--seconds") {
+      o.seconds = to_seconds(next(), "seconds");
+    } else if (a == "--warmup") {
+      o.warmup = to_seconds(next(), "warmup");
+    } else if (a == "-h" || a == "--help") {
+      usage();
+    } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
+      o.mode = a;
+    } else {
+      usage("unknown argument: " + std::string(a));
+    }
+  }
+  if (o.mode != "pipeline") usage("missing or bad mode (only pipeline)");
+  if (o.seconds <= 0) usage("--seconds must be positive");
+  return o;
+}
+
+Clock::duration secs(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
+
+// One pipeline step: N SETs appended, then their N replies read. False (after a message on
+// stderr) on any error or unexpected reply.
+bool step(redisContext* c, const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) {
+    if (redisAppendCommand(c, "SET %b %b", k.data(), k.size(), kValue.data(), kValue.size()) != REDIS_OK) {
+      std::fprintf(stderr, "hiredis_bench: redisAppendCommand: %s\n", c->errstr);
+      return false;
+    }
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    void* p = nullptr;
+    if (redisGetReply(c, &p) != REDIS_OK || p == nullptr) {
+      std::fprintf(stderr, "hiredis_bench: redisGetReply: %s\n", c->errstr);
+      return false;
+    }
+    auto* reply = static_cast<redisReply*>(p);
+    const bool ok = reply->type == REDIS_REPLY_STATUS && reply->len == 2 && std::memcmp(reply->str, "OK", 2) == 0;
+    if (!ok)
+      std::fprintf(stderr, "hiredis_bench: unexpected reply type %d: %.*s\n", reply->type,
+                   reply->str ? static_cast<int>(reply->len) : 0, reply->str ? reply->str : "");
+    freeReplyObject(reply);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+
+  // bench:key:<i mod 10000> for i = 0..N-1, formatted once so the timed loop measures the client.
+  std::vector<std::string> keys;
+  keys.reserve(o.depth);
+  for (std::size_t i = 0; i < o.depth; ++i) keys.push_back("bench:key:" + std::to_string(i % kKeySpace));
+
+  redisContext* c = redisConnect(o.host.c_str(), o.port);
+  if (c == nullptr || c->err) {
+    std::fprintf(stderr, "hiredis_bench: cannot connect to %s:%d: %s\n", o.host.c_str(), o.port,
+                 c ? c->errstr : "cannot allocate a context");
+    if (c) redisFree(c);
+    return 1;
+  }
+  // As glide_bench's request_timeout: a 1000-command step on a loaded machine must not time out.
+  const timeval timeout{5, 0};
+  redisSetTimeout(c, timeout);
+
+  int status = 0;
+  for (auto end = Clock::now() + secs(o.warmup); status == 0 && Clock::now() < end;)
+    if (!step(c, keys)) status = 1;
+  std::uint64_t ops = 0;
+  const auto start = Clock::now();
+  const auto end = start + secs(o.seconds);
+  auto now = start;
+  while (status == 0 && now < end) {
+    if (!step(c, keys)) status = 1;
+    ops += o.depth;
+    now = Clock::now();
+  }
+  redisFree(c);
+  if (status != 0) return status;
+
+  const double elapsed = std::chrono::duration<double>(now - start).count();
+  std::printf("result impl=hiredis mode=pipeline depth=%zu seconds=%.2f ops=%llu ops_per_sec=%.0f\n", o.depth, elapsed,
+              static_cast<unsigned long long>(ops), static_cast<double>(ops) / elapsed);
+  std::fflush(stdout);
+  return 0;
+}
