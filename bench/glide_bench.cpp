@@ -8,11 +8,18 @@
 //   script       invoke_script() of a cached `return ARGV[1]`, one at a time -> calls per second
 //   evalsha      the same through custom_command({"EVALSHA", sha, "0", "x"}) -> calls per second
 //   get          C coroutines each doing sequential GETs on one client      -> GETs per second
+//   set          sequential SETs, one at a time, awaiting each (round trips) -> SETs per second
 //   cluster-pipeline
 //                exec() the same ClusterBatch(false) of N SETs again and again on one
 //                GlideClusterClient (--host/--port: any node of the cluster) -> SETs per second;
 //                the keys bench:key:0..N-1 spread over the slots of every primary
+//   queue-memory queues --requests N GETs (default 1000000) on a client whose server does not
+//                answer (--host/--port: a port nothing listens on; the client keeps retrying to
+//                connect), then reports the heap they hold: total, and beyond their encoded bytes
 //
+// Every operator new in the program is counted: the result line reports allocs_per_op, the heap
+// allocations the timed window made per operation (client, coroutines and bench loop together).
+
 // Each mode warms up briefly (connection, script cache, allocator) before the timed window.
 // Prints one machine-readable line on stdout:
 //   result impl=glide-cpp mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
@@ -28,12 +35,16 @@
 
 #include <fmt/format.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +52,27 @@
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
+
+// The counting allocator: every heap allocation, and the bytes live (malloc_usable_size, so the
+// allocator's rounding counts too). Relaxed atomics: the bench runs on one thread.
+namespace heap {
+std::atomic<std::uint64_t> allocations{0};
+std::atomic<std::int64_t> live_bytes{0};
+
+void* allocate(std::size_t n, std::size_t align) {
+  void* p = align > alignof(std::max_align_t) ? std::aligned_alloc(align, (n + align - 1) / align * align)
+                                              : std::malloc(n ? n : 1);
+  if (!p) throw std::bad_alloc();
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  live_bytes.fetch_add(static_cast<std::int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  return p;
+}
+void release(void* p) noexcept {
+  if (!p) return;
+  live_bytes.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(p)), std::memory_order_relaxed);
+  std::free(p);
+}
+}  // namespace heap
 
 namespace {
 
@@ -54,6 +86,7 @@ struct Options {
   std::string mode;
   std::size_t depth = 100;
   std::size_t concurrency = 256;
+  std::size_t requests = 1000000;
   double seconds = 3.0;
   double warmup = 0.5;
 };
@@ -61,8 +94,9 @@ struct Options {
 [[noreturn]] void usage(const char* msg = nullptr) {
   if (msg) std::fprintf(stderr, "glide_bench: %s\n", msg);
   std::fprintf(stderr,
-               "usage: glide_bench [--host H] [--port P] pipeline|script|evalsha|get|cluster-pipeline\n"
-               "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C]\n");
+               "usage: glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|\n"
+               "                   cluster-pipeline|queue-memory\n"
+               "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N]\n");
   std::exit(2);
 }
 
@@ -98,6 +132,8 @@ Options parse(int argc, char** argv) {
       o.depth = to_size(next(), "depth");
     } else if (a == "--concurrency") {
       o.concurrency = to_size(next(), "concurrency");
+    } else if (a == "--requests") {
+      o.requests = to_size(next(), "requests");
     } else if (a == "--seconds") {
       o.seconds = to_seconds(next(), "seconds");
     } else if (a == "--warmup") {
@@ -110,8 +146,8 @@ Options parse(int argc, char** argv) {
       usage(fmt::format("unknown argument: {}", a).c_str());
     }
   }
-  if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get" &&
-      o.mode != "cluster-pipeline")
+  if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get" && o.mode != "set" &&
+      o.mode != "cluster-pipeline" && o.mode != "queue-memory")
     usage("missing or bad mode");
   if (o.seconds <= 0) usage("--seconds must be positive");
   return o;
@@ -141,8 +177,12 @@ void check(const glide::Result<T>& r, std::string_view what) {
 
 struct Measured {
   std::uint64_t ops = 0;
-  double elapsed = 0;  // seconds
+  double elapsed = 0;        // seconds
+  std::uint64_t allocs = 0;  // heap allocations in the timed window
+  std::string extra;         // mode-specific fields for the result line
 };
+
+std::uint64_t allocations_now() { return heap::allocations.load(std::memory_order_relaxed); }
 
 // Runs `step` (an awaitable returning how many operations it did) until the deadline; first for
 // the warm-up, then for the timed window. Returns what the timed window did.
@@ -150,6 +190,7 @@ template <class Step>
 asio::awaitable<Measured> timed(const Options& o, Step step) {
   for (auto end = Clock::now() + secs(o.warmup); Clock::now() < end;) co_await step();
   Measured m;
+  const auto allocs_before = allocations_now();
   const auto start = Clock::now();
   const auto end = start + secs(o.seconds);
   auto now = start;
@@ -158,6 +199,7 @@ asio::awaitable<Measured> timed(const Options& o, Step step) {
     now = Clock::now();
   }
   m.elapsed = std::chrono::duration<double>(now - start).count();
+  m.allocs = allocations_now() - allocs_before;
   co_return m;
 }
 
@@ -213,6 +255,7 @@ asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o
     const auto start = Clock::now();
     const auto end = start + secs(warm ? o.warmup : o.seconds);
     std::uint64_t ops = 0;
+    const auto allocs_before = allocations_now();
     std::size_t running = o.concurrency;
     std::optional<Failure> failed;
     asio::steady_timer all_done(ex, Clock::time_point::max());
@@ -236,9 +279,51 @@ asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o
     boost::system::error_code ec;
     if (running > 0) co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (failed) throw *failed;
-    if (!warm) total = {ops, std::chrono::duration<double>(Clock::now() - start).count()};
+    if (!warm) total = {ops, std::chrono::duration<double>(Clock::now() - start).count(), allocations_now() - allocs_before, {}};
   }
   co_return total;
+}
+
+asio::awaitable<Measured> bench_set(glide::GlideClient& client, const Options& o) {
+  std::size_t i = 0;
+  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
+    check(co_await client.set(key(i++), kValue), "set");
+    co_return 1;
+  });
+}
+
+// The heap held by `requests` queued GETs that no server answers. The requests go out as
+// callbacks from this one coroutine; they reach the connection's queue once it yields.
+asio::awaitable<Measured> bench_queue_memory(glide::GlideClient& client, const Options& o) {
+  const auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer pause(ex);
+  std::size_t completed = 0;
+  std::size_t payload = 0;  // the encoded commands' bytes: "*2\r\n$3\r\nGET\r\n$<n>\r\n<key>\r\n"
+  const auto live_before = heap::live_bytes.load();
+  const auto allocs_before = allocations_now();
+  for (std::size_t i = 0; i < o.requests; ++i) {
+    const std::string& k = key(i);
+    payload += 13 + std::to_string(k.size()).size() + 2 + k.size() + 2;
+    client.get(k, [&completed](glide::Result<std::optional<std::string>>) { ++completed; });
+  }
+  pause.expires_after(std::chrono::milliseconds(200));
+  co_await pause.async_wait(asio::use_awaitable);
+  const auto held = heap::live_bytes.load() - live_before;
+  const auto allocs = allocations_now() - allocs_before;
+  if (completed != 0) throw Failure{fmt::format("queue-memory: {} requests completed; is something answering on the port?", completed)};
+  client.close();
+  // Closing completes them all (client closed); wait for that, so the figures above were taken
+  // with every request queued.
+  while (completed < o.requests) {
+    pause.expires_after(std::chrono::milliseconds(20));
+    co_await pause.async_wait(asio::use_awaitable);
+  }
+  const double n = static_cast<double>(o.requests);
+  Measured m{o.requests, 0.2, allocs, {}};
+  m.extra = fmt::format(" requests={} bytes_per_request={:.1f} payload_per_request={:.1f} overhead_per_request={:.1f}",
+                        o.requests, static_cast<double>(held) / n, static_cast<double>(payload) / n,
+                        static_cast<double>(held - static_cast<std::int64_t>(payload)) / n);
+  co_return m;
 }
 
 asio::awaitable<Measured> bench_cluster_pipeline(glide::GlideClusterClient& client, const Options& o) {
@@ -261,6 +346,11 @@ asio::awaitable<std::optional<Measured>> with_client(const Options& o, Config co
   config.request_timeout = std::chrono::milliseconds(5000);
   // Every GET coroutine may have one request in flight.
   config.inflight_requests_limit = std::max<std::size_t>(1000, o.concurrency * 2);
+  if (o.mode == "queue-memory") {
+    // No server answers: create() must not wait for one, and every request must be let in.
+    config.lazy_connect = true;
+    config.inflight_requests_limit = o.requests;
+  }
   auto created = co_await Client::create(co_await asio::this_coro::executor, config);
   if (!created) {
     std::fprintf(stderr, "glide_bench: cannot connect to %s:%u: %s\n", o.host.c_str(), o.port,
@@ -285,6 +375,8 @@ asio::awaitable<std::optional<Measured>> run_standalone(const Options& o) {
         if (opt.mode == "pipeline") co_return co_await bench_pipeline(client, opt);
         if (opt.mode == "script") co_return co_await bench_script(client, opt);
         if (opt.mode == "evalsha") co_return co_await bench_evalsha(client, opt);
+        if (opt.mode == "set") co_return co_await bench_set(client, opt);
+        if (opt.mode == "queue-memory") co_return co_await bench_queue_memory(client, opt);
         co_return co_await bench_get(client, opt);
       });
 }
@@ -303,13 +395,27 @@ asio::awaitable<int> run(const Options& o) {
   std::string params;
   if (o.mode == "pipeline" || o.mode == "cluster-pipeline") params = fmt::format(" depth={}", o.depth);
   if (o.mode == "get") params = fmt::format(" concurrency={}", o.concurrency);
-  fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f}\n", o.mode, params, m.elapsed,
-             m.ops, static_cast<double>(m.ops) / m.elapsed);
+  fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f} allocs_per_op={:.3f}{}\n", o.mode,
+             params, m.elapsed, m.ops, static_cast<double>(m.ops) / m.elapsed,
+             static_cast<double>(m.allocs) / static_cast<double>(std::max<std::uint64_t>(m.ops, 1)), m.extra);
   std::fflush(stdout);
   co_return 0;
 }
 
 }  // namespace
+
+void* operator new(std::size_t n) { return heap::allocate(n, 0); }
+void* operator new[](std::size_t n) { return heap::allocate(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a) { return heap::allocate(n, static_cast<std::size_t>(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return heap::allocate(n, static_cast<std::size_t>(a)); }
+void operator delete(void* p) noexcept { heap::release(p); }
+void operator delete[](void* p) noexcept { heap::release(p); }
+void operator delete(void* p, std::size_t) noexcept { heap::release(p); }
+void operator delete[](void* p, std::size_t) noexcept { heap::release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { heap::release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { heap::release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { heap::release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { heap::release(p); }
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
