@@ -63,7 +63,8 @@ void ClientCore::open_session(Done<std::shared_ptr<ClientCore>> done) const {
 
 void ClientCore::execute(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
   if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
-  Request r{command.encoded(), 1, command.timeout_for(timeout)};
+  const auto limit = command.timeout_for(timeout);
+  Request r{std::move(command).encoded(), 1, limit};
   main_->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     std::move(d)(std::move(replies.value().front()));
@@ -87,15 +88,16 @@ std::shared_ptr<NodeConnection> ClientCore::side_connection() {
 }
 
 void ClientCore::execute_on_side(Command command, std::chrono::milliseconds timeout, Done<Value> done) {
-  Request r{command.encoded(), 1, timeout};
+  Request r{std::move(command).encoded(), 1, timeout};
   side_connection()->send(std::move(r), [d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     std::move(d)(std::move(replies.value().front()));
   });
 }
 
-void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::milliseconds timeout,
+void ClientCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_error, std::chrono::milliseconds timeout,
                       Done<std::optional<std::vector<Reply>>> done) {
+  const BatchData& batch = *shared;
   if (batch.size() == 0) return std::move(done)(std::optional<std::vector<Reply>>(std::vector<Reply>{}));
   Request r;
   r.timeout = timeout;
@@ -108,11 +110,10 @@ void ClientCore::exec(BatchData batch, bool raise_on_error, std::chrono::millise
     Command{"EXEC"}.encode_to(r.wire);
     r.expected = batch.size() + 2;
   } else {
-    // The commands' bytes are needed again only to retry scripts after NOSCRIPT.
-    r.wire = batch.scripts.empty() ? std::move(batch.wire) : batch.wire;
+    r.borrowed = batch.wire;
+    r.owner = shared;
     r.expected = batch.size();
   }
-  auto shared = std::make_shared<BatchData>(std::move(batch));
   auto conn = main_;
   const auto started = std::chrono::steady_clock::now();
   main_->send(std::move(r), [conn, shared, raise_on_error, timeout, started, d = std::move(done)](Result<Replies> replies) mutable {

@@ -663,17 +663,16 @@ void ClusterCore::invoke_script_route(Script script, ScriptArgs args, Route rout
 
 // ---- batches -------------------------------------------------------------------------------
 
-void ClusterCore::exec(BatchData batch, bool raise_on_error, ClusterBatchOptions options, milliseconds timeout,
-                       Done<std::optional<std::vector<Reply>>> done) {
+void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_error, ClusterBatchOptions options,
+                       milliseconds timeout, Done<std::optional<std::vector<Reply>>> done) {
   using Out = std::optional<std::vector<Reply>>;
-  const std::size_t n = batch.size();
+  const std::size_t n = shared->size();
   if (n == 0) return std::move(done)(Out(std::vector<Reply>{}));
   const auto deadline = deadline_after(options.timeout.value_or(timeout));
   // A batch runs where one node is: AllPrimaries / AllNodes used to send it to the first primary
   // of the list, silently. GLIDE takes single-node routes only here.
   if (options.route && (std::holds_alternative<AllPrimaries>(*options.route) || std::holds_alternative<AllNodes>(*options.route)))
     return std::move(done)(fail(errc::configuration_error, "a batch takes a single-node route (not AllPrimaries or AllNodes)"));
-  auto shared = std::make_shared<BatchData>(std::move(batch));
 
   // Each entry's slot (-1: keyless), from its keys; one entry's keys must share a slot.
   std::vector<int> slots(n, -1);

@@ -15,6 +15,23 @@ std::string upper(std::string_view s) {
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
+// The first argument (the command's name) of an encoded body "$<len>\r\n<name>\r\n...", read
+// in place: every request asks for it (unsupported(), timeout_for()), so it must not allocate.
+std::string_view first_argument(std::string_view body) {
+  const auto crlf = body.find("\r\n");
+  if (body.empty() || body.front() != '$' || crlf == std::string_view::npos) return {};
+  std::size_t len = 0;
+  auto [p, ec] = std::from_chars(body.data() + 1, body.data() + crlf, len);
+  if (ec != std::errc() || crlf + 2 + len > body.size()) return {};
+  return body.substr(crlf + 2, len);
+}
 }  // namespace
 
 Command& Command::arg(double d) {
@@ -34,17 +51,17 @@ std::optional<Error> Command::unsupported() const {
     case 'C': case 'M': case 'P': case 'R': case 'S': case 'U': break;
     default: return std::nullopt;
   }
-  const std::string n = name();
-  static const char* const refused[] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
-                                        "SUNSUBSCRIBE", "MONITOR", "RESET"};
-  bool bad = std::find(std::begin(refused), std::end(refused), n) != std::end(refused);
-  if (!bad && n == "CLIENT") {
+  const std::string_view n = first_argument(body_);
+  static const std::string_view refused[] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
+                                             "SUNSUBSCRIBE", "MONITOR", "RESET"};
+  bool bad = std::any_of(std::begin(refused), std::end(refused), [&](std::string_view r) { return iequals(n, r); });
+  if (!bad && iequals(n, "CLIENT")) {
     auto args = arguments();
-    bad = args.size() > 1 && upper(args[1]) == "REPLY";
+    bad = args.size() > 1 && iequals(args[1], "REPLY");
   }
   if (!bad) return std::nullopt;
   return Error(errc::configuration_error,
-               n + " is not supported: its replies would not match requests on the shared connection "
+               upper(n) + " is not supported: its replies would not match requests on the shared connection "
                    "(pub/sub and MONITOR need a dedicated connection, not available yet)");
 }
 
@@ -59,7 +76,7 @@ std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request
   if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
   static const std::set<std::string, std::less<>> last_arg_seconds = {
       "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
-  const std::string name = this->name();
+  const std::string name = upper(first_argument(body));
   const bool xread = name == "XREAD" || name == "XREADGROUP";
   if (!xread && name != "WAIT" && name != "WAITAOF" && !last_arg_seconds.contains(name)) return request_timeout;
   auto args = arguments();
@@ -85,9 +102,6 @@ std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request
   return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale)) + request_timeout;
 }
 
-std::string Command::name() const {
-  auto args = arguments();
-  return upper(args.empty() ? std::string_view() : args.front());
-}
+std::string Command::name() const { return upper(first_argument(body_)); }
 
 }  // namespace glide

@@ -128,9 +128,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       return std::move(h)(fail(errc::inflight_limit, "inflight_requests_limit of " +
                                                          std::to_string(options_.inflight_limit) + " reached"));
     const std::uint64_t seq = next_seq_++;
-    out_.append(r.wire);
-    pending_.push_back(Pending{seq, r.expected, r.wire.size(), r.timeout, {}, {}, std::move(h)});
-    pending_.back().replies.reserve(r.expected);
+    const std::string_view bytes = r.bytes();
+    out_.append(bytes);
+    pending_.push_back(Pending{seq, r.expected, bytes.size(), r.timeout, {}, {}, std::move(h)});
     ++live_;
     if (r.timeout.count() > 0) add_deadline(Clock::now() + r.timeout, seq);
     if (state_ == State::idle) start_connect();
@@ -151,9 +151,14 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     Connection* self;
     ~Flush() {
       while (!self->ready_.empty()) {
+        // Run them from a vector of their own (a handler may queue more into ready_), and hand
+        // its capacity back afterwards: no allocation per round.
         std::vector<std::pair<ReplyHandler, Result<Replies>>> batch;
+        batch.swap(self->spare_ready_);
         batch.swap(self->ready_);
         for (auto& [h, r] : batch) std::move(h)(std::move(r));
+        batch.clear();
+        if (batch.capacity() > self->spare_ready_.capacity()) batch.swap(self->spare_ready_);
       }
     }
   };
@@ -168,14 +173,17 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   using Deadline = std::pair<Clock::time_point, std::uint64_t>;
 
+  // The timer is re-armed only for a deadline earlier than the one it waits for; when it fires
+  // for a request that has completed since, it moves on to the next deadline. (Re-arming it for
+  // every request costs a timer update per request.)
   void add_deadline(Clock::time_point when, std::uint64_t seq) {
-    const bool earliest = deadlines_.empty() || when < deadlines_.top().first;
     deadlines_.emplace(when, seq);
-    if (earliest) arm_deadline_timer();
+    if (when < timer_armed_for_) arm_deadline_timer(when);
   }
 
-  void arm_deadline_timer() {
-    deadline_timer_.expires_at(deadlines_.top().first);
+  void arm_deadline_timer(Clock::time_point when) {
+    timer_armed_for_ = when;
+    deadline_timer_.expires_at(when);
     deadline_timer_.async_wait([self = shared_from_this()](error_code ec) {
       if (ec != asio::error::operation_aborted) self->on_deadline();
     });
@@ -183,13 +191,26 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   void on_deadline() {
     Flush flush{this};
+    timer_armed_for_ = Clock::time_point::max();
     const auto now = Clock::now();
     while (!deadlines_.empty() && deadlines_.top().first <= now) {
       const auto seq = deadlines_.top().second;
       deadlines_.pop();
       if (Pending* p = find(seq)) expire(*p);
     }
-    if (!deadlines_.empty()) arm_deadline_timer();
+    drop_met_deadlines();
+    if (!deadlines_.empty()) arm_deadline_timer(deadlines_.top().first);
+  }
+
+  // Drops the deadlines at the top of the heap whose requests have completed. Requests complete
+  // mostly in deadline order, so doing this as they complete keeps the heap about as large as
+  // what is in flight, instead of one entry per request of the last `request_timeout`.
+  void drop_met_deadlines() {
+    while (!deadlines_.empty()) {
+      const Pending* p = find(deadlines_.top().second);
+      if (p && p->handler) return;
+      deadlines_.pop();
+    }
   }
 
   // A request whose time is up completes now. If it is still unsent it is taken off the wire for
@@ -318,12 +339,17 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       return false;
     }
     Pending& head = pending_.front();
-    if (head.handler) head.replies.push_back(std::move(v));
+    if (head.handler) {
+      // Reserved at the first reply, not when queued: a queued request costs less memory.
+      if (head.replies.empty()) head.replies.reserve(head.expected);
+      head.replies.push_back(std::move(v));
+    }
     if (--head.expected == 0) {
       complete(head, std::move(head.replies));
       pending_.pop_front();
       --sent_;
       pop_finished();
+      drop_met_deadlines();
     }
     return true;
   }
@@ -639,11 +665,13 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::uint64_t next_seq_ = 0;
   std::string out_;       // bytes of pending_[sent_, end), in order
   std::vector<std::pair<ReplyHandler, Result<Replies>>> ready_;  // completions to run
+  std::vector<std::pair<ReplyHandler, Result<Replies>>> spare_ready_;  // ready_'s next buffer
   std::string writing_;   // bytes of the write in progress
   bool writing_active_ = false;
 
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
   asio::steady_timer deadline_timer_;
+  Clock::time_point timer_armed_for_ = Clock::time_point::max();  // max: not armed
   asio::steady_timer retry_timer_;
   asio::steady_timer heartbeat_timer_;
   Clock::time_point last_read_{};

@@ -119,6 +119,46 @@ TEST_CASE("batch values: copyable, reusable, clearable; empty batches make no ro
   CHECK(none_atomic->empty());
 }
 
+TEST_CASE("a batch changed while its exec() is under way: exec() runs what the batch held", "[batch]") {
+  // exec() keeps the batch's encoded bytes without copying them; changing the batch afterwards
+  // must not change what an earlier exec() sends (or read freed memory: see the ASan run).
+  const auto key = unique_key("cow");
+  std::optional<std::vector<Reply>> deferred, in_flight, after;
+  std::size_t sizes = 0;
+  glide_test::run_coroutine([&](boost::asio::io_context& io) -> boost::asio::awaitable<void> {
+    auto client = (co_await GlideClient::create(io.get_executor(), glide_test::config_for(shared_server()))).value();
+    (co_await client.set(key, "old")).value();
+    Batch batch(false);
+    batch.append(key, "+1").get(key);
+    // Deferred: nothing is sent until it is awaited, after the batch was cleared and refilled.
+    auto pending = client.exec(batch, true);
+    batch.clear();
+    batch.append(key, "+2");
+    // A callback: on its way at once (it runs first); the batch grows meanwhile.
+    std::optional<Result<std::optional<std::vector<Reply>>>> called;
+    client.exec(batch, true, [&](Result<std::optional<std::vector<Reply>>> r) { called = std::move(r); });
+    batch.get(key);
+    Batch copy = std::move(batch);  // a "moved" batch stays valid and equal
+    sizes = batch.size() * 10 + copy.size();
+    deferred = (co_await std::move(pending)).value();
+    after = (co_await client.exec(copy, true)).value();
+    while (!called) co_await client.get(key);  // (any round trip lets the callback run)
+    in_flight = called->value();
+    client.close();
+  });
+  REQUIRE(in_flight.has_value());
+  REQUIRE(in_flight->size() == 1);
+  CHECK(as<std::int64_t>((*in_flight)[0]).value() == 5);  // "old+2"
+  REQUIRE(deferred.has_value());
+  REQUIRE(deferred->size() == 2);
+  CHECK(as<std::int64_t>((*deferred)[0]).value() == 7);
+  CHECK(as<std::string>((*deferred)[1]).value() == "old+2+1");
+  REQUIRE(after.has_value());
+  REQUIRE(after->size() == 2);
+  CHECK(as<std::string>((*after)[1]).value() == "old+2+1+2");
+  CHECK(sizes == 22);
+}
+
 TEST_CASE("typed access to entries: wrong type is an error, not UB", "[batch]") {
   auto client = glide_test::connect_sync(shared_server());
   const auto key = unique_key("typed");

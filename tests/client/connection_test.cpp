@@ -728,6 +728,26 @@ TEST_CASE("request timeout: errc::timeout in time, and the late reply goes nowhe
     CHECK(wait(patient.get(k2, asio::use_future)).value() == "second");
   }
 
+  SECTION("deadlines: after hundreds met theirs, a shorter one behind a longer one still fires") {
+    // The deadline timer skips deadlines whose requests completed and is re-armed only for an
+    // earlier deadline than the one it waits for: both must still end every request in time.
+    std::vector<decltype(client.get(k1, asio::use_future))> gets;
+    for (int i = 0; i < 900; ++i) gets.push_back(client.get(k1, asio::use_future));  // (inflight limit: 1000)
+    for (auto& g : gets) REQUIRE(wait(std::move(g)).value() == "first");
+    auto sleeping = patient.custom_command({"DEBUG", "SLEEP", "0.5"}, asio::use_future);  // 5 s limit
+    started = Clock::now();
+    auto quick = wait(client.with_timeout(100ms).get(k2, asio::use_future));  // behind it, 100 ms
+    const auto t = since(started);
+    REQUIRE_FALSE(quick);
+    CHECK(quick.error().code() == errc::timeout);
+    CHECK(t < 400ms);
+    CHECK(wait(std::move(sleeping)).value() == "OK");
+    auto slow = wait(client.custom_command({"DEBUG", "SLEEP", "0.5"}, asio::use_future));  // 200 ms
+    REQUIRE_FALSE(slow);
+    CHECK(slow.error().code() == errc::timeout);
+    CHECK(wait(patient.get(k2, asio::use_future)).value() == "second");
+  }
+
   SECTION("with_timeout(0): no limit") {
     started = Clock::now();
     auto r = wait(client.with_timeout(0ms).custom_command({"DEBUG", "SLEEP", "0.4"}, asio::use_future));

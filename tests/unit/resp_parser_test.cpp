@@ -1,3 +1,4 @@
+#include <glide/command.hpp>
 #include <glide/detail/resp.hpp>
 
 #include <catch2/catch_test_macros.hpp>
@@ -12,6 +13,7 @@
 #include <vector>
 
 using namespace std::string_literals;
+using glide::Command;
 using glide::Value;
 using glide::ValueKind;
 using glide::detail::ParserLimits;
@@ -662,4 +664,21 @@ TEST_CASE("encode then parse gives the same value back, for every kind", "[unit]
   for (const auto& item : nested.items()) check_all_ways(glide::detail::encode(item), item);
   const Value top_push = push({Value::simple_string("pubsub"), nested});
   check_all_ways(glide::detail::encode(top_push), top_push);
+}
+
+TEST_CASE("Command: encoded() from an rvalue gives the same bytes, in the command's own buffer", "[unit][resp]") {
+  for (const Command& c : {Command{"PING"}, Command{"SET", "key", "value"}, Command{"GET", std::string(200, 'k')},
+                           Command{}}) {
+    Command copy = c;
+    const std::string expected = c.encoded();
+    CHECK(std::move(copy).encoded() == expected);
+  }
+  CHECK(Command{"GET", "k"}.encoded() == "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+  CHECK(Command{"client", "reply", "off"}.unsupported().has_value());
+  CHECK(Command{"Subscribe", "ch"}.unsupported().has_value());
+  CHECK_FALSE(Command{"SET", "k", "v"}.unsupported().has_value());
+  CHECK(Command{"xread", "block", "1500", "streams", "s", "$"}.timeout_for(std::chrono::milliseconds(250)) ==
+        std::chrono::milliseconds(1750));
+  CHECK(Command{"client", "info"}.name() == "CLIENT");
+  CHECK(Command{}.name().empty());
 }

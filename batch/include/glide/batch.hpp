@@ -6,6 +6,7 @@
 #include <glide/value.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,38 +43,56 @@ struct BatchData {
 template <class Derived>
 class BatchBase : public Commands<Derived> {
  public:
-  explicit BatchBase(bool is_atomic) { data_.atomic = is_atomic; }
+  explicit BatchBase(bool is_atomic) : data_(std::make_shared<BatchData>()) { data_->atomic = is_atomic; }
+  // Copies share the encoded commands until one of them changes (copy on write): exec() holds on
+  // to a batch's bytes without copying them, and a batch can be reused, or changed, while an
+  // earlier exec() of it is still running. (No move operations: a "moved" batch stays valid.)
+  BatchBase(const BatchBase&) = default;
+  BatchBase& operator=(const BatchBase&) = default;
 
-  bool is_atomic() const noexcept { return data_.atomic; }
-  std::size_t size() const noexcept { return data_.size(); }
-  bool empty() const noexcept { return data_.offsets.empty(); }
+  bool is_atomic() const noexcept { return data_->atomic; }
+  std::size_t size() const noexcept { return data_->size(); }
+  bool empty() const noexcept { return data_->offsets.empty(); }
   void clear() {
-    data_.wire.clear();
-    data_.offsets.clear();
-    data_.scripts.clear();
+    if (data_.use_count() > 1) {
+      auto fresh = std::make_shared<BatchData>();
+      fresh->atomic = data_->atomic;
+      data_ = std::move(fresh);
+      return;
+    }
+    data_->wire.clear();  // keeps the capacity, for the next round of commands
+    data_->offsets.clear();
+    data_->scripts.clear();
   }
 
   // Inside a transaction a script is sent as EVAL (a NOSCRIPT inside MULTI could not be
   // recovered); in a pipeline as EVALSHA, and exec() reloads and retries it on NOSCRIPT.
   Derived& invoke_script(const Script& script, const ScriptOptions& options = {}) {
-    Command c{data_.atomic ? "EVAL" : "EVALSHA", data_.atomic ? script.code() : std::string_view(script.get_hash())};
+    const bool atomic = data_->atomic;
+    Command c{atomic ? "EVAL" : "EVALSHA", atomic ? script.code() : std::string_view(script.get_hash())};
     c.arg(options.keys.size()).args(options.keys).args(options.args);
-    if (!data_.atomic) data_.scripts.push_back({size(), script});
+    if (!atomic) writable().scripts.push_back({size(), script});
     return run_command<Value>(std::move(c));
   }
 
   // Appends one command. T is what the typed command promises; entries stay Values.
   template <class T>
   Derived& run_command(const Command& c) {
-    data_.offsets.push_back(data_.wire.size());
-    c.encode_to(data_.wire);
+    BatchData& d = writable();
+    d.offsets.push_back(d.wire.size());
+    c.encode_to(d.wire);
     return static_cast<Derived&>(*this);
   }
 
-  const BatchData& data() const noexcept { return data_; }
+  std::shared_ptr<const BatchData> data() const noexcept { return data_; }
 
  private:
-  BatchData data_;
+  BatchData& writable() {
+    if (data_.use_count() > 1) data_ = std::make_shared<BatchData>(*data_);
+    return *data_;
+  }
+
+  std::shared_ptr<BatchData> data_;
 };
 
 // The whole batch's outcome from its replies: N replies for a pipeline, MULTI's + N QUEUED +

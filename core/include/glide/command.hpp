@@ -26,6 +26,8 @@ class Command {
   }
 
   Command& arg(std::string_view a) {
+    // One allocation for a typical command, with room for the header encoded() && puts in front.
+    if (body_.empty()) body_.reserve(64);
     detail::append_bulk(body_, a);
     ++argc_;
     return *this;
@@ -55,10 +57,18 @@ class Command {
     detail::append_header(out, '*', argc_);
     out.append(body_);
   }
-  std::string encoded() const {
+  std::string encoded() const& {
     std::string out;
     encode_to(out);
     return out;
+  }
+  // The same, made in this command's own buffer: no allocation when it has room for the header.
+  std::string encoded() && {
+    std::string header;  // "*<argc>\r\n" fits the small-string buffer
+    detail::append_header(header, '*', argc_);
+    body_.insert(0, header);
+    argc_ = 0;
+    return std::move(body_);
   }
   // The arguments decoded again (views into this command): for routing and for messages.
   std::vector<std::string_view> arguments() const;

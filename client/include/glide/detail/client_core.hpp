@@ -27,7 +27,7 @@ class ClientCore {
   void execute(Command command, std::chrono::milliseconds timeout, Done<Value> done);
   // One command over the side connection (SCRIPT KILL, FUNCTION KILL).
   void execute_on_side(Command command, std::chrono::milliseconds timeout, Done<Value> done);
-  void exec(BatchData batch, bool raise_on_error, std::chrono::milliseconds timeout,
+  void exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, std::chrono::milliseconds timeout,
             Done<std::optional<std::vector<Reply>>> done);
   void invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done);
   void close(boost::asio::any_completion_handler<void()> done = {});

@@ -35,7 +35,7 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
   void execute_per_node(Command command, Route route, std::chrono::milliseconds timeout, Done<ClusterValue<Value>> done);
   // SCRIPT KILL / FUNCTION KILL, over side connections (the main ones wait behind the script).
   void execute_on_side(Command command, std::optional<Route> route, std::chrono::milliseconds timeout, Done<Value> done);
-  void exec(BatchData batch, bool raise_on_error, ClusterBatchOptions options, std::chrono::milliseconds timeout,
+  void exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options, std::chrono::milliseconds timeout,
             Done<std::optional<std::vector<Reply>>> done);
   void invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done);
   void invoke_script_route(Script script, ScriptArgs args, Route route, std::chrono::milliseconds timeout,

@@ -65,9 +65,19 @@ using Replies = std::vector<Value>;
 using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
 
 struct Request {
+  Request() = default;
+  Request(std::string wire_, std::size_t expected_, std::chrono::milliseconds timeout_)
+      : wire(std::move(wire_)), expected(expected_), timeout(timeout_) {}
+
   std::string wire;                       // one or more encoded commands
   std::size_t expected = 1;               // how many replies they produce
   std::chrono::milliseconds timeout{0};   // zero: wait as long as it takes
+  // Instead of `wire`: bytes owned by someone else (a Batch's encoded commands), kept alive by
+  // `owner` until they are queued, so that a batch run again and again is never copied first.
+  std::string_view borrowed;
+  std::shared_ptr<const void> owner;
+
+  std::string_view bytes() const noexcept { return owner ? borrowed : std::string_view(wire); }
 };
 
 class NodeConnection {
