@@ -14,10 +14,9 @@
 // The socket: every read returns at most --chunk bytes (default 64 KiB: what a loopback socket
 // typically has ready when the server writes faster than the client reads), copied out as read(2)
 // would, and never more than the reader asks for. The readers:
-//   glide-cpp  as core/src/node_connection.cpp: one read buffer (16 KiB after the handshake),
-//              reads into its free space (compacting, then doubling it when less than 4 KiB is
-//              free), calls RespParser::parse() until need_more after each read, take()s every
-//              reply, and gives a buffer grown past 1 MiB back (64 KiB) once it is drained;
+//   glide-cpp  core/src/node_connection.cpp's own glide::detail::ReplyReader: reads into its
+//              prepare()d space (at least 4 KiB, or what the reply being parsed still needs),
+//              then next()/take() until need_more;
 //   hiredis    as hiredis's blocking redisGetReply()/redisBufferRead(): read(2) of up to 16 KiB
 //              into a stack buffer, redisReaderFeed(), then redisReaderGetReply() until it has
 //              no reply, freeReplyObject() on each.
@@ -33,7 +32,7 @@
 //   ratio mode=parser case=small glide-cpp/hiredis=1.23
 // --impl measures one side only (to profile it; no ratio lines then). Progress goes to stderr.
 // Errors (a parse error, or the two disagreeing on what they parsed) make the exit status non-zero.
-#include <glide/detail/resp.hpp>
+#include <glide/detail/reply_reader.hpp>
 #include <glide/value.hpp>
 
 #include <hiredis/hiredis.h>
@@ -204,8 +203,8 @@ class Socket {
 
 // ---- glide-cpp ----------------------------------------------------------------------------------
 
-// core/src/node_connection.cpp's read path (start_read, on_read, parse_buffered), without the
-// socket and the request bookkeeping.
+// core/src/node_connection.cpp's read path (start_read, on_read, parse_buffered): the same
+// ReplyReader, without the socket and the request bookkeeping.
 class GlideReader {
  public:
   static constexpr const char* name = "glide-cpp";
@@ -213,33 +212,15 @@ class GlideReader {
   void pass(std::string_view bytes, std::size_t chunk, Tally& t, bool full) {
     Socket socket(bytes, chunk);
     while (!socket.drained()) {
-      // start_read(): at least 4 KiB free, by compacting, then by doubling the buffer.
-      if (rbuf_.size() - rend_ < 4096) {
-        if (rstart_ > 0) {
-          std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
-          rend_ -= rstart_;
-          rstart_ = 0;
-        }
-        if (rbuf_.size() - rend_ < 4096) rbuf_.resize(std::max<std::size_t>(rbuf_.size() * 2, 16384));
-      }
-      rend_ += socket.read_some(rbuf_.data() + rend_, rbuf_.size() - rend_);
-      // on_read() -> parse_buffered()
-      while (true) {
-        std::size_t consumed = 0;
-        const auto status = parser_.parse(std::string_view(rbuf_.data() + rstart_, rend_ - rstart_), consumed);
-        rstart_ += consumed;
+      const auto space = reader_.prepare();  // start_read()
+      reader_.commit(socket.read_some(space.data(), space.size()));
+      while (true) {  // on_read() -> parse_buffered()
+        const auto status = reader_.next();
         if (status == glide::detail::RespParser::Status::need_more) break;
         if (status == glide::detail::RespParser::Status::error)
-          fail("glide-cpp parse error: " + std::string(parser_.error().message()));
-        const glide::Value v = parser_.take();
+          fail("glide-cpp parse error: " + std::string(reader_.error().message()));
+        const glide::Value v = reader_.take();
         count(v, t, full);
-      }
-      if (rstart_ == rend_) {
-        rstart_ = rend_ = 0;
-        if (rbuf_.size() > (1u << 20)) {
-          rbuf_.resize(65536);
-          rbuf_.shrink_to_fit();
-        }
       }
     }
   }
@@ -260,10 +241,7 @@ class GlideReader {
     }
   }
 
-  glide::detail::RespParser parser_;
-  std::vector<char> rbuf_ = std::vector<char>(16384);
-  std::size_t rstart_ = 0;
-  std::size_t rend_ = 0;
+  glide::detail::ReplyReader reader_;
 };
 
 // ---- hiredis ------------------------------------------------------------------------------------

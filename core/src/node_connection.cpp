@@ -1,7 +1,9 @@
 #include <glide/detail/node_connection.hpp>
+#include <glide/detail/reply_reader.hpp>
 #include <glide/detail/log.hpp>
 #include <glide/command.hpp>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -90,10 +92,10 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       : strand_(asio::make_strand(ex)),
         options_(std::move(options)),
         tls_(std::move(tls)),
-        parser_(options_.limits),
-        deadline_timer_(strand_),
-        retry_timer_(strand_),
-        heartbeat_timer_(strand_) {}
+        reader_(options_.limits),
+        deadline_timer_(strand_.get_inner_executor()),
+        retry_timer_(strand_.get_inner_executor()),
+        heartbeat_timer_(strand_.get_inner_executor()) {}
 
   const NodeAddress& address() const noexcept override { return options_.address; }
   asio::any_io_executor get_executor() const override { return strand_; }
@@ -118,6 +120,14 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
  private:
   enum class State { idle, connecting, connected, waiting_to_retry, closed };
+
+  // The socket and the timers live on the plain executor and every handler is bound to the
+  // strand. (Built on the strand itself, each operation wraps the strand, too big for
+  // any_io_executor's inline buffer, into a new any_io_executor: several allocations per request.)
+  template <class Handler>
+  auto on_strand(Handler&& h) {
+    return asio::bind_executor(strand_, std::forward<Handler>(h));
+  }
 
   // ---- requests ---------------------------------------------------------------------------
 
@@ -184,9 +194,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void arm_deadline_timer(Clock::time_point when) {
     timer_armed_for_ = when;
     deadline_timer_.expires_at(when);
-    deadline_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    deadline_timer_.async_wait(on_strand([self = shared_from_this()](error_code ec) {
       if (ec != asio::error::operation_aborted) self->on_deadline();
-    });
+    }));
   }
 
   void on_deadline() {
@@ -258,9 +268,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     writing_up_to_ = next_seq_;
     // The handlers keep the stream alive: a TLS stream's pending operation uses the stream's
     // state even when it completes aborted, after drop_link() let go of the stream.
-    stream_->async_write(asio::buffer(writing_), [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
+    stream_->async_write(asio::buffer(writing_), on_strand([self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
       self->on_written(ec, gen);
-    });
+    }));
   }
 
   void on_written(error_code ec, std::uint64_t gen) {
@@ -280,35 +290,20 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   // ---- reading -------------------------------------------------------------------------------
 
   void start_read() {
-    if (rbuf_.size() - rend_ < 4096) {
-      if (rstart_ > 0) {
-        std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
-        rend_ -= rstart_;
-        rstart_ = 0;
-      }
-      if (rbuf_.size() - rend_ < 4096) rbuf_.resize(std::max<std::size_t>(rbuf_.size() * 2, 16384));
-    }
-    stream_->async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
-                             [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
+    const auto space = reader_.prepare();
+    stream_->async_read_some(asio::buffer(space.data(), space.size()),
+                             on_strand([self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
                                self->on_read(ec, n, gen);
-                             });
+                             }));
   }
 
   void on_read(error_code ec, std::size_t n, std::uint64_t gen) {
     if (gen != generation_) return;
     Flush flush{this};
     if (ec) return connection_lost(errc::unknown_outcome, "read failed: " + ec.message());
-    rend_ += n;
+    reader_.commit(n);
     last_read_ = Clock::now();
     if (!parse_buffered()) return;
-    if (rstart_ == rend_) {
-      rstart_ = rend_ = 0;
-      // A huge reply grew the buffer; do not keep it forever.
-      if (rbuf_.size() > (1u << 20)) {
-        rbuf_.resize(65536);
-        rbuf_.shrink_to_fit();
-      }
-    }
     start_read();
   }
 
@@ -316,15 +311,13 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   // (malformed or unsolicited bytes).
   bool parse_buffered() {
     while (true) {
-      std::size_t consumed = 0;
-      auto status = parser_.parse(std::string_view(rbuf_.data() + rstart_, rend_ - rstart_), consumed);
-      rstart_ += consumed;
+      const auto status = reader_.next();
       if (status == RespParser::Status::need_more) return true;
       if (status == RespParser::Status::error) {
-        connection_lost(errc::protocol_error, std::string(parser_.error().message()) + " from " + describe(options_.address));
+        connection_lost(errc::protocol_error, std::string(reader_.error().message()) + " from " + describe(options_.address));
         return false;
       }
-      if (!on_reply(parser_.take())) return false;
+      if (!on_reply(reader_.take())) return false;
     }
   }
 
@@ -400,9 +393,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void schedule_retry() {
     state_ = State::waiting_to_retry;
     retry_timer_.expires_after(backoff_delay(attempt_++));
-    retry_timer_.async_wait([self = shared_from_this()](error_code ec) {
+    retry_timer_.async_wait(on_strand([self = shared_from_this()](error_code ec) {
       if (!ec && self->state_ == State::waiting_to_retry) self->start_connect();
-    });
+    }));
   }
 
   std::chrono::milliseconds backoff_delay(std::uint32_t attempt) {
@@ -442,8 +435,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       stream_->socket().close(ignored);
       stream_.reset();
     }
-    parser_.reset();
-    rstart_ = rend_ = 0;
+    reader_.reset();
     writing_.clear();
     writing_active_ = false;
     heartbeat_seq_.reset();
@@ -477,9 +469,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void start_heartbeat() {
     if (options_.heartbeat_interval.count() <= 0) return;
     heartbeat_timer_.expires_after(options_.heartbeat_interval);
-    heartbeat_timer_.async_wait([self = shared_from_this(), gen = generation_](error_code ec) {
+    heartbeat_timer_.async_wait(on_strand([self = shared_from_this(), gen = generation_](error_code ec) {
       if (!ec && gen == self->generation_) self->on_heartbeat();
-    });
+    }));
   }
 
   // The probe is an ordinary FIFO entry with no caller, so its PONG is read and dropped in turn
@@ -540,7 +532,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
     const auto where = describe(options_.address);
-    auto stream = tls_ ? std::make_shared<Stream>(strand_, *tls_) : std::make_shared<Stream>(strand_);
+    const auto& io = strand_.get_inner_executor();
+    auto stream = tls_ ? std::make_shared<Stream>(io, *tls_) : std::make_shared<Stream>(io);
     connecting_ = stream;
     struct Forget {
       Connection* self;
@@ -622,16 +615,12 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
     co_await write_all(*stream, asio::buffer(hello), token);
     if (ec || *timed_out) co_return failed("handshake with");
-    parser_.reset();
-    rbuf_.resize(std::max<std::size_t>(rbuf_.size(), 16384));
-    rstart_ = rend_ = 0;
+    reader_.reset();
     while (replies > 0) {
-      std::size_t consumed = 0;
-      auto status = parser_.parse(std::string_view(rbuf_.data() + rstart_, rend_ - rstart_), consumed);
-      rstart_ += consumed;
-      if (status == RespParser::Status::error) co_return parser_.error();
+      const auto status = reader_.next();
+      if (status == RespParser::Status::error) co_return reader_.error();
       if (status == RespParser::Status::done) {
-        Value reply = parser_.take();
+        Value reply = reader_.take();
         --replies;
         if (!reply.is_error()) continue;
         std::string msg = "handshake with " + where + " failed: " + reply.str();
@@ -639,10 +628,10 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
           msg += " (the server does not speak RESP3; set protocol = ProtocolVersion::RESP2)";
         co_return Error(errc::connection_error, std::move(msg));
       }
-      if (rend_ == rbuf_.size()) rbuf_.resize(rbuf_.size() * 2);
-      std::size_t n = co_await read_some(*stream, asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_), token);
+      const auto space = reader_.prepare();
+      std::size_t n = co_await read_some(*stream, asio::buffer(space.data(), space.size()), token);
       if (ec || *timed_out) co_return failed("handshake with");
-      rend_ += n;
+      reader_.commit(n);
     }
     stream_ = std::move(stream);
     co_return std::nullopt;
@@ -655,9 +644,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::shared_ptr<Stream> stream_;
   std::uint64_t generation_ = 0;  // bumped per link, so callbacks of a dead link are ignored
 
-  RespParser parser_;
-  std::vector<char> rbuf_;
-  std::size_t rstart_ = 0, rend_ = 0;
+  ReplyReader reader_;
 
   std::deque<Pending> pending_;
   std::size_t sent_ = 0;  // pending_[0, sent_) are on the wire

@@ -73,7 +73,7 @@ RespParser::Status RespParser::fail(std::string message) {
   return Status::error;
 }
 
-bool RespParser::deliver(Value v) {
+bool RespParser::deliver(Value&& v) {
   while (!stack_.empty()) {
     Frame& top = stack_.back();
     if (top.aggregate.kind() == ValueKind::map) {
@@ -99,6 +99,7 @@ bool RespParser::deliver(Value v) {
 RespParser::Status RespParser::parse(std::string_view data, std::size_t& consumed) {
   std::size_t pos = 0;
   consumed = 0;
+  wanted_ = 0;
   while (true) {
     consumed = pos;
     if (pos >= data.size()) return Status::need_more;
@@ -116,7 +117,10 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
     const std::string_view line(begin, static_cast<std::size_t>(cr - begin));
     const std::size_t after_line = static_cast<std::size_t>(cr + 2 - data.data());
 
-    Value v;
+    // A reply that is not inside an aggregate is built where take() finds it: each move of a
+    // Value is a visit of its variant, a good part of the cost of a small reply.
+    const bool top_level = stack_.empty();
+    Value& v = top_level ? done_ : element_;
     switch (type) {
       case '+': v = Value::simple_string(std::string(line)); break;
       case '-': v = Value::error(std::string(line)); break;
@@ -142,18 +146,25 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
         break;
       case '_':
         if (!line.empty()) return fail("malformed null reply");
+        v = Value();
         break;
       case '$':
       case '=':
       case '!': {
         std::int64_t len = 0;
         if (!parse_int(line, len)) return fail("malformed bulk length");
-        if (len == -1 && type == '$') break;  // RESP2 null bulk string
+        if (len == -1 && type == '$') {  // RESP2 null bulk string
+          v = Value();
+          break;
+        }
         if (len < 0) return fail("negative bulk length");
         if (static_cast<std::uint64_t>(len) > limits_.max_bulk_length)
           return fail("bulk length " + std::to_string(len) + " above the limit");
         const std::size_t n = static_cast<std::size_t>(len);
-        if (data.size() - after_line < n + 2) return Status::need_more;
+        if (data.size() - after_line < n + 2) {
+          wanted_ = after_line - pos + n + 2;
+          return Status::need_more;
+        }
         if (data[after_line + n] != '\r' || data[after_line + n + 1] != '\n')
           return fail("bulk string not terminated by CRLF");
         std::string payload(data.substr(after_line, n));
@@ -162,7 +173,7 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
         v = type == '$' ? Value::bulk_string(std::move(payload))
             : type == '=' ? Value::verbatim_string(std::move(payload))
                           : Value::error(std::move(payload));
-        if (deliver(std::move(v))) {
+        if (top_level || deliver(std::move(v))) {
           consumed = pos;
           return Status::done;
         }
@@ -175,7 +186,10 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
       case '|': {
         std::int64_t count = 0;
         if (!parse_int(line, count)) return fail("malformed aggregate length");
-        if (count == -1 && type == '*') break;  // RESP2 null array
+        if (count == -1 && type == '*') {  // RESP2 null array
+          v = Value();
+          break;
+        }
         if (count < 0) return fail("negative aggregate length");
         if (static_cast<std::uint64_t>(count) > limits_.max_bulk_length)
           return fail("aggregate length above the limit");
@@ -205,7 +219,7 @@ RespParser::Status RespParser::parse(std::string_view data, std::size_t& consume
       default: return fail(unknown_type_message(type));
     }
     pos = after_line;
-    if (deliver(std::move(v))) {
+    if (top_level || deliver(std::move(v))) {
       consumed = pos;
       return Status::done;
     }

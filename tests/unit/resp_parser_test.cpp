@@ -1,9 +1,12 @@
 #include <glide/command.hpp>
+#include <glide/detail/reply_reader.hpp>
 #include <glide/detail/resp.hpp>
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -681,4 +684,67 @@ TEST_CASE("Command: encoded() from an rvalue gives the same bytes, in the comman
         std::chrono::milliseconds(1750));
   CHECK(Command{"client", "info"}.name() == "CLIENT");
   CHECK(Command{}.name().empty());
+}
+
+namespace {
+// Feeds `bytes` to `reader` in reads of at most `chunk` bytes (as a socket would) and collects the
+// replies.
+std::vector<Value> read_all(glide::detail::ReplyReader& reader, std::string_view bytes, std::size_t chunk) {
+  std::vector<Value> out;
+  while (!bytes.empty()) {
+    auto space = reader.prepare();
+    const std::size_t n = std::min({chunk, space.size(), bytes.size()});
+    std::memcpy(space.data(), bytes.data(), n);
+    bytes.remove_prefix(n);
+    reader.commit(n);
+    while (reader.next() == RespParser::Status::done) out.push_back(reader.take());
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("ReplyReader: replies split across reads of any size come out whole and in order", "[unit][resp]") {
+  const std::string big(3 * 1024 * 1024 + 7, 'b');
+  std::string wire = "+OK\r\n:42\r\n$-1\r\n*2\r\n$1\r\na\r\n_\r\n";
+  wire += "$" + std::to_string(big.size()) + "\r\n" + big + "\r\n+after\r\n";
+  for (std::size_t chunk : {1u, 7u, 4096u, 65536u, 1u << 22}) {
+    glide::detail::ReplyReader reader;
+    // (byte by byte through 3 MiB would be slow: the small chunks read the small replies only)
+    const std::string_view bytes = chunk < 4096 ? std::string_view(wire).substr(0, 29) : std::string_view(wire);
+    auto replies = read_all(reader, bytes, chunk);
+    INFO("chunk " << chunk);
+    REQUIRE(replies.size() == (chunk < 4096 ? 4u : 6u));
+    CHECK(replies[0] == "OK");
+    CHECK(replies[1] == 42);
+    CHECK(replies[2].is_nil());
+    REQUIRE(replies[3].kind() == ValueKind::array);
+    CHECK(replies[3].items()[0] == "a");
+    CHECK(replies[3].items()[1].is_nil());
+    if (chunk >= 4096) {
+      CHECK(replies[4].str() == big);
+      CHECK(replies[5] == "after");
+    }
+    CHECK(reader.empty());
+  }
+}
+
+TEST_CASE("ReplyReader: room for all of a long bulk string at once, and the buffer given back later", "[unit][resp]") {
+  glide::detail::ReplyReader reader;
+  const std::size_t len = 1u << 20;
+  const std::string header = "$" + std::to_string(len) + "\r\n";
+  auto space = reader.prepare();
+  std::memcpy(space.data(), header.data(), header.size());
+  reader.commit(header.size());
+  REQUIRE(reader.next() == RespParser::Status::need_more);
+  // The parser knows how long the reply is: the next read can take all of it.
+  space = reader.prepare();
+  CHECK(space.size() >= len + 2);
+  std::memset(space.data(), 'x', len);
+  std::memcpy(space.data() + len, "\r\n", 2);
+  reader.commit(len + 2);
+  REQUIRE(reader.next() == RespParser::Status::done);
+  CHECK(reader.take().str().size() == len);
+  // Many small replies later, the 1 MiB buffer is given back: the next prepare() offers a small one.
+  for (int i = 0; i < 600; ++i) read_all(reader, "+OK\r\n", 4096);
+  CHECK(reader.prepare().size() < (1u << 20));
 }

@@ -29,6 +29,9 @@ class RespParser {
   // see error(); the parser must be reset() and the connection dropped).
   Status parse(std::string_view data, std::size_t& consumed);
   Value take() { return std::move(done_); }
+  // After need_more: how many bytes, from the first unconsumed one, the reply needs at least
+  // before it can go on (a bulk string's whole length); 0 when that is not known yet.
+  std::size_t wanted() const noexcept { return wanted_; }
   const Error& error() const noexcept { return error_; }
   void reset();
 
@@ -41,12 +44,14 @@ class RespParser {
   };
   Status fail(std::string message);
   // Hands a finished element to the frame on top; true when a whole reply is done.
-  bool deliver(Value v);
+  bool deliver(Value&& v);
 
   ParserLimits limits_;
   std::vector<Frame> stack_;
   Value done_;
+  Value element_;  // an element of an aggregate, being built
   Error error_;
+  std::size_t wanted_ = 0;
 };
 
 // Appends one bulk string argument ("$<len>\r\n<bytes>\r\n").
