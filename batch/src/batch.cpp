@@ -1,6 +1,13 @@
 #include <glide/batch.hpp>
 
+#include <atomic>
+
 namespace glide::detail {
+
+std::uint64_t next_batch_revision() noexcept {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 namespace {
 
 Reply to_reply(Value v) {

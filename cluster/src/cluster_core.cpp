@@ -278,6 +278,7 @@ void ClusterCore::install(Topology t) {
         plain_connections_.erase(r);
       }
     topology_ = std::move(t);
+    ++topology_epoch_;
     last_refresh_ = Clock::now();
   }
   for (auto& c : stale) c->close();
@@ -357,8 +358,10 @@ void ClusterCore::note_moved(int slot, const std::string& node) {
     std::lock_guard lock(mutex_);
     // Point the slot at its new owner now; the refresh fills in the rest of the picture.
     for (std::size_t i = 0; i < topology_.shards.size(); ++i)
-      if (topology_.shards[i].primary == node && slot >= 0 && slot < 16384)
+      if (topology_.shards[i].primary == node && slot >= 0 && slot < 16384) {
         topology_.slot_owner[static_cast<std::size_t>(slot)] = static_cast<std::int16_t>(i);
+        ++topology_epoch_;
+      }
   }
   refresh_topology();
 }
@@ -674,21 +677,10 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   if (options.route && (std::holds_alternative<AllPrimaries>(*options.route) || std::holds_alternative<AllNodes>(*options.route)))
     return std::move(done)(fail(errc::configuration_error, "a batch takes a single-node route (not AllPrimaries or AllNodes)"));
 
-  // Each entry's slot (-1: keyless), from its keys; one entry's keys must share a slot.
-  std::vector<int> slots(n, -1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto argv = command_arguments(shared->command_wire(i));
-    const auto keys = command_keys(argv);
-    for (auto k : keys) {
-      const int s = hash_slot(k);
-      if (slots[i] >= 0 && slots[i] != s)
-        return std::move(done)(fail(errc::crossslot, "CROSSSLOT batch entry #" + std::to_string(i) + " has keys in slots " +
-                                                         std::to_string(slots[i]) + " and " + std::to_string(s)));
-      slots[i] = s;
-    }
-  }
-
   if (shared->atomic) {
+    auto computed = entry_slots(*shared);
+    if (!computed) return std::move(done)(computed.error());
+    const std::vector<int>& slots = computed.value();
     int slot = -1;
     for (std::size_t i = 0; i < n; ++i) {
       if (slots[i] < 0) continue;
@@ -745,22 +737,9 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   }
 
   // A pipeline: split by node, sent in parallel, merged back in the order added.
-  std::map<std::string, std::vector<std::size_t>> groups;
-  std::vector<std::string> nodes_of(n);  // where each entry went, for host-less redirects
-  for (std::size_t i = 0; i < n; ++i) {
-    std::string node;
-    if (options.route) {
-      auto p = plan_route(*options.route, false);
-      if (!p) return std::move(done)(p.error());
-      node = p.value().nodes.front();
-    } else if (slots[i] >= 0) {
-      node = owner(slots[i], false);
-    } else {
-      node = plan_route(RandomNode{}, false).value().nodes.front();
-    }
-    nodes_of[i] = node;
-    groups[node].push_back(i);
-  }
+  auto planned = pipeline_plan(shared, options.route);
+  if (!planned) return std::move(done)(planned.error());
+  auto plan = std::move(planned).value();
   struct Merge {
     std::vector<Value> replies;
     std::size_t left;
@@ -769,7 +748,7 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   };
   auto merge = std::make_shared<Merge>();
   merge->replies.resize(n);
-  merge->left = groups.size();
+  merge->left = plan->groups.size();
   auto self = shared_from_this();
   const auto retry = options.retry_strategy.value_or(BatchRetryStrategy{});
   auto shared_done = std::make_shared<Done<Out>>(std::move(done));
@@ -777,7 +756,7 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   // After every node answered: entries redirected (MOVED/ASK), NOSCRIPT scripts, and with
   // retry_server_error TRYAGAIN-like failures go again one by one through send_single, which
   // follows redirects; then the results are shaped in order.
-  auto finish = [self, shared, merge, slots, nodes_of = std::move(nodes_of), deadline, raise_on_error, retry, shared_done]() {
+  auto finish = [self, shared, merge, plan, deadline, raise_on_error, retry, shared_done]() {
     if (merge->failure) return std::move(*shared_done)(*merge->failure);
     std::vector<std::size_t> again;
     for (std::size_t i = 0; i < merge->replies.size(); ++i) {
@@ -797,12 +776,12 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
       auto a = std::make_shared<Attempt>();
       const Value& v = merge->replies[i];
       const std::string_view t = v.str();
-      a->slot = slots[i];
+      a->slot = plan->slots[i];
       a->wire = std::string(shared->command_wire(i));
       a->deadline = deadline;
       a->node = a->slot >= 0 ? self->owner(a->slot, false) : self->plan_route(RandomNode{}, false).value().nodes.front();
       if (starts_with(t, "MOVED ") || starts_with(t, "ASK ")) {
-        if (auto target = parse_redirect(t, nodes_of[i])) {  // a malformed redirect: the owner is asked
+        if (auto target = parse_redirect(t, plan->groups[plan->group_of[i]].node)) {  // a malformed redirect: the owner is asked
           a->node = target->second;
           a->asking = starts_with(t, "ASK ");
           if (!a->asking) self->note_moved(target->first, target->second);
@@ -823,19 +802,20 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
     }
   };
 
-  for (auto& [node, indices] : groups) {
-    auto send_group = std::make_shared<std::function<void(std::string, std::vector<std::size_t>, bool)>>();
-    *send_group = [self, shared, merge, finish, deadline, retry, send_group](std::string target, std::vector<std::size_t> idx,
-                                                                            bool retried) {
+  for (std::size_t g = 0; g < plan->groups.size(); ++g) {
+    auto send_group = std::make_shared<std::function<void(bool)>>();
+    *send_group = [self, plan, g, merge, finish, deadline, retry, send_group](bool retried) {
+      const auto& group = plan->groups[g];
       Request req;
-      for (auto i : idx) req.wire += shared->command_wire(i);
-      req.expected = idx.size();
+      req.borrowed = group.wire;  // the plan outlives the request: no copy
+      req.owner = plan;
+      req.expected = group.entries.size();
       req.timeout = remaining(deadline);
-      self->connection(target)->send(std::move(req), [=](Result<Replies> replies) {
+      self->connection(group.node)->send(std::move(req), [=](Result<Replies> replies) {
         if (!replies && retry.retry_connection_error && !retried &&
             (replies.error().code() == errc::unknown_outcome || replies.error().code() == errc::connection_error)) {
           // Resent after the reconnect: this node's entries may run twice.
-          return self->refresh_topology([=](Result<void>) { (*send_group)(target, idx, true); });
+          return self->refresh_topology([=](Result<void>) { (*send_group)(true); });
         }
         bool last = false;
         {
@@ -843,7 +823,8 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
           if (!replies) {
             if (!merge->failure) merge->failure = replies.error();
           } else {
-            for (std::size_t k = 0; k < idx.size(); ++k) merge->replies[idx[k]] = std::move(replies.value()[k]);
+            const auto& entries = plan->groups[g].entries;
+            for (std::size_t k = 0; k < entries.size(); ++k) merge->replies[entries[k]] = std::move(replies.value()[k]);
           }
           last = --merge->left == 0;
         }
@@ -852,8 +833,87 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
         if (last) finish();
       });
     };
-    (*send_group)(node, indices, false);
+    (*send_group)(false);
   }
+}
+
+Result<std::vector<int>> ClusterCore::entry_slots(const BatchData& batch) {
+  // Each entry's slot (-1: keyless), from its keys; one entry's keys must share a slot.
+  std::vector<int> slots(batch.size(), -1);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto argv = command_arguments(batch.command_wire(i));
+    for (auto k : command_keys(argv)) {
+      const int s = hash_slot(k);
+      if (slots[i] >= 0 && slots[i] != s)
+        return fail(errc::crossslot, "CROSSSLOT batch entry #" + std::to_string(i) + " has keys in slots " +
+                                         std::to_string(slots[i]) + " and " + std::to_string(s));
+      slots[i] = s;
+    }
+  }
+  return slots;
+}
+
+// Working out where each entry of a pipeline goes means parsing every command for its keys:
+// for a batch of 1000 SETs that was most of exec()'s time, again on every run. The plan of the
+// last batch run here is kept while neither the batch (its revision) nor the slot map changes.
+Result<std::shared_ptr<const ClusterCore::PipelinePlan>> ClusterCore::pipeline_plan(const std::shared_ptr<const BatchData>& batch,
+                                                                                   const std::optional<Route>& route) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!route && last_plan_ && last_plan_->revision == batch->revision && last_plan_->epoch == topology_epoch_)
+      return last_plan_;
+  }
+  auto slots = entry_slots(*batch);
+  if (!slots) return slots.error();
+  auto plan = std::make_shared<PipelinePlan>();
+  plan->revision = batch->revision;
+  plan->slots = std::move(slots).value();
+  const std::size_t n = batch->size();
+  plan->group_of.resize(n);
+  std::optional<std::string> routed;
+  if (route) {
+    auto p = plan_route(*route, false);
+    if (!p) return p.error();
+    routed = p.value().nodes.front();
+  }
+  std::optional<std::string> keyless;  // every keyless entry goes to one node picked at random
+  std::unordered_map<std::string, std::uint32_t> index_of;
+  std::vector<std::size_t> bytes;
+  {
+    std::lock_guard lock(mutex_);
+    plan->epoch = topology_epoch_;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const int slot = plan->slots[i];
+    std::string node;
+    if (routed) {
+      node = *routed;
+    } else if (slot >= 0) {
+      node = owner(slot, false);
+    } else {
+      if (!keyless) keyless = plan_route(RandomNode{}, false).value().nodes.front();
+      node = *keyless;
+    }
+    auto [it, added] = index_of.try_emplace(node, static_cast<std::uint32_t>(plan->groups.size()));
+    if (added) {
+      plan->groups.push_back({node, {}, {}});
+      bytes.push_back(0);
+    }
+    plan->group_of[i] = it->second;
+    plan->groups[it->second].entries.push_back(i);
+    bytes[it->second] += batch->command_wire(i).size();
+  }
+  for (std::size_t g = 0; g < plan->groups.size(); ++g) {
+    auto& group = plan->groups[g];
+    group.wire.reserve(bytes[g]);
+    for (auto i : group.entries) group.wire += batch->command_wire(i);
+  }
+  std::shared_ptr<const PipelinePlan> result = std::move(plan);
+  if (!route) {
+    std::lock_guard lock(mutex_);
+    last_plan_ = result;
+  }
+  return result;
 }
 
 }  // namespace glide::detail

@@ -628,6 +628,10 @@ TEST_CASE("cluster: a slot migrated during traffic: ASK while migrating, MOVED a
   auto stale = connect(cluster);
   const std::string probe = tag + ":probe";
   REQUIRE(stale.set(probe, "p").value() == "OK");
+  // A pipeline the stale client runs now and again after the move (see the end).
+  ClusterBatch reused(false);
+  reused.get(probe).set(unique_key("elsewhere"), "e");
+  REQUIRE(stale.exec(reused, true).value()->at(0).value() == "p");
 
   std::vector<std::string> keys;
   for (int i = 0; i < 16; ++i) keys.push_back(tag + ":" + std::to_string(i));
@@ -707,6 +711,9 @@ TEST_CASE("cluster: a slot migrated during traffic: ASK while migrating, MOVED a
   const auto rejected_after = stat(cluster, source, "commandstats", "cmdstat_get", "rejected_calls");
   CHECK(rejected_after == rejected_before + 1);
   CHECK(stale.get(probe).value() == "p2");
+  CHECK(stat(cluster, source, "commandstats", "cmdstat_get", "rejected_calls") == rejected_after);
+  // The pipeline's split from before the move is not reused: its GET goes to the target.
+  CHECK(stale.exec(reused, true).value()->at(0).value() == "p2");
   CHECK(stat(cluster, source, "commandstats", "cmdstat_get", "rejected_calls") == rejected_after);
   traffic.wait_rounds(3);
 
@@ -799,6 +806,29 @@ TEST_CASE("cluster: a 10 000-command pipeline keeps errors in place", "[cluster]
   auto raised = client.exec(batch, true);
   REQUIRE_FALSE(raised.has_value());
   CHECK(raised.error().code() == errc::wrong_type);
+}
+
+TEST_CASE("cluster: a pipeline run again after it grew goes where its new keys live", "[cluster]") {
+  // The client keeps the split of the last pipeline it ran; a batch that changed must be split
+  // again, a copy of an unchanged one need not be.
+  auto client = connect(cluster_with_replicas_listed());
+  const auto prefix = unique_key("regrow");
+  ClusterBatch batch(false);
+  for (int i = 0; i < 30; ++i) batch.set(prefix + ":" + std::to_string(i), std::to_string(i));
+  REQUIRE(client.exec(batch, true).value()->size() == 30);
+  for (int i = 0; i < 30; ++i) batch.get(prefix + ":" + std::to_string(i));
+  const ClusterBatch copy = batch;
+  for (const ClusterBatch* b : std::initializer_list<const ClusterBatch*>{&batch, &copy, &batch}) {
+    auto results = client.exec(*b, true).value().value();
+    REQUIRE(results.size() == 60);
+    for (int i = 0; i < 30; ++i) CHECK(results[30 + static_cast<std::size_t>(i)].value() == std::to_string(i));
+  }
+  batch.clear();
+  batch.get(prefix + ":7").incr(prefix + ":8");
+  auto results = client.exec(batch, true).value().value();
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].value() == "7");
+  CHECK(results[1].value() == 9);
 }
 
 TEST_CASE("cluster: atomic batches with hash tags, with and without WATCH", "[cluster]") {

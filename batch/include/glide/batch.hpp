@@ -6,6 +6,7 @@
 #include <glide/value.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct BatchData {
     Script script;
   };
   bool atomic = false;
+  // Unique to this content (every change takes a new one; copies keep it): lets a client cache
+  // what it worked out about a batch it runs again and again, e.g. a cluster pipeline's split.
+  std::uint64_t revision = 0;
   std::string wire;
   std::vector<std::size_t> offsets;
   std::vector<ScriptEntry> scripts;
@@ -40,10 +44,15 @@ struct BatchData {
   }
 };
 
+std::uint64_t next_batch_revision() noexcept;
+
 template <class Derived>
 class BatchBase : public Commands<Derived> {
  public:
-  explicit BatchBase(bool is_atomic) : data_(std::make_shared<BatchData>()) { data_->atomic = is_atomic; }
+  explicit BatchBase(bool is_atomic) : data_(std::make_shared<BatchData>()) {
+    data_->atomic = is_atomic;
+    data_->revision = next_batch_revision();
+  }
   // Copies share the encoded commands until one of them changes (copy on write): exec() holds on
   // to a batch's bytes without copying them, and a batch can be reused, or changed, while an
   // earlier exec() of it is still running. (No move operations: a "moved" batch stays valid.)
@@ -57,9 +66,11 @@ class BatchBase : public Commands<Derived> {
     if (data_.use_count() > 1) {
       auto fresh = std::make_shared<BatchData>();
       fresh->atomic = data_->atomic;
+      fresh->revision = next_batch_revision();
       data_ = std::move(fresh);
       return;
     }
+    data_->revision = next_batch_revision();
     data_->wire.clear();  // keeps the capacity, for the next round of commands
     data_->offsets.clear();
     data_->scripts.clear();
@@ -89,6 +100,7 @@ class BatchBase : public Commands<Derived> {
  private:
   BatchData& writable() {
     if (data_.use_count() > 1) data_ = std::make_shared<BatchData>(*data_);
+    data_->revision = next_batch_revision();
     return *data_;
   }
 

@@ -60,12 +60,28 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
     std::array<std::int16_t, 16384> slot_owner;  // index into shards, -1: unassigned
   };
   struct Attempt;  // one single-node request in flight, with its redirect budget
+  // Where a pipeline's entries go: per node, which entries and their bytes, ready to send.
+  struct PipelinePlan {
+    std::uint64_t revision = 0;  // of the batch
+    std::uint64_t epoch = 0;     // of the slot map
+    std::vector<int> slots;      // per entry, -1: keyless
+    struct Group {
+      std::string node;
+      std::vector<std::size_t> entries;
+      std::string wire;
+    };
+    std::vector<Group> groups;
+    std::vector<std::uint32_t> group_of;  // per entry
+  };
 
   ClusterCore(boost::asio::any_io_executor ex, GlideClusterClientConfiguration config, ConnectionOptions base);
 
   Result<Plan> plan(const Command& command, const std::optional<Route>& route);
   Result<Plan> plan_route(const Route& route, bool readonly);
-  std::string owner(int slot, bool read) ;
+  std::string owner(int slot, bool read);
+  static Result<std::vector<int>> entry_slots(const BatchData& batch);
+  Result<std::shared_ptr<const PipelinePlan>> pipeline_plan(const std::shared_ptr<const BatchData>& batch,
+                                                            const std::optional<Route>& route);
   std::shared_ptr<NodeConnection> connection(const std::string& node, bool side = false);
 
   void send_single(std::shared_ptr<Attempt> attempt);
@@ -85,6 +101,8 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
 
   mutable std::mutex mutex_;
   Topology topology_;
+  std::uint64_t topology_epoch_ = 0;  // bumped whenever the slot map changes
+  std::shared_ptr<const PipelinePlan> last_plan_;
   std::unordered_map<std::string, std::shared_ptr<NodeConnection>> connections_;
   std::unordered_map<std::string, std::shared_ptr<NodeConnection>> side_connections_;
   std::unordered_set<std::string> plain_connections_;  // main connections opened without READONLY
