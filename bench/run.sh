@@ -130,7 +130,8 @@ fi
 log "${seconds}s per measurement, $rounds round(s)"
 
 # ---- measurements
-declare -A best  # measurement name -> best ops/s over the rounds
+declare -A best    # measurement name -> best ops/s over the rounds
+declare -A allocs  # glide-cpp measurement name -> heap allocations per operation (glide_bench counts)
 
 record() {  # name ops_per_sec
   local name=$1 v=$2
@@ -144,6 +145,7 @@ cpp_at() {  # port name, glide_bench arguments...
   shift 2
   out=$("$glide_bench" --port "$p" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
+  allocs[$name]=$(sed -n 's/^result .*allocs_per_op=\([0-9.]*\).*/\1/p' <<<"$out" | tail -1)
 }
 nodejs_at() {  # port name, bench.mjs arguments...
   local p=$1 name=$2 out
@@ -202,6 +204,9 @@ for ((round = 1; round <= rounds; round++)); do
       run_group "$round" "vbench vbench_$d $d" "hiredis hiredis_pipeline_$d pipeline --depth $d" \
         "nodejs node_pipeline_$d pipeline --depth $d"
     done
+    # Sequential SETs through the plain API (set(), awaited one by one): the same round trips as
+    # depth 1 above, without a batch.
+    cpp cpp_set set
     if [ "$only" != hiredis ]; then
       run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
         "nodejs node_evalsha evalsha"
@@ -230,6 +235,15 @@ if [ "$use_hiredis" = 1 ]; then
       record "${impl%-cpp}_parser_$c" "$v"
     done
   done
+fi
+
+# Memory of queued requests: a million GETs on a client whose server never answers (a free port
+# nothing listens on), no rounds needed: the figure is a count, not a speed.
+queue_line=""
+if [ "$use_standalone" = 1 ] && [ "$only" != hiredis ]; then
+  free_port=$(glide_free_ports 1)
+  queue_line=$("$glide_bench" --port "$free_port" queue-memory 2>/dev/null) || { log "glide_bench queue-memory failed"; exit 1; }
+  log "  $queue_line"
 fi
 
 # ---- the table
@@ -262,3 +276,23 @@ for d in "${cluster_depths[@]}"; do
   row "cluster pipeline: ClusterBatch(false) of $d SETs, 1 client, 3 primaries" "cpp_cluster_pipeline_$d" \
     "GLIDE Node exec(ClusterBatch(false))" "node_cluster_pipeline_$d"
 done
+row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "valkey-benchmark -P 1 -c 1 -t set" vbench_1
+row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "hiredis, redisCommand-like round trips" hiredis_pipeline_1
+
+# ---- heap allocations and memory (glide_bench's counting operator new)
+echo
+echo "| glide-cpp workload | heap allocations per operation |"
+echo "|---|---:|"
+alloc_row() {  # workload name
+  [ -n "${allocs[$2]:-}" ] || return 0
+  printf '| %s | %s |\n' "$1" "${allocs[$2]}"
+}
+for d in "${depths[@]}"; do alloc_row "pipeline: exec() of a reused Batch(false) of $d SETs, per SET (write and read path)" "cpp_pipeline_$d"; done
+alloc_row "SET, sequential, per SET" cpp_set
+alloc_row "GET, $get_concurrency coroutines, per GET (its 16-byte value is one)" cpp_get
+alloc_row "invoke_script, per call" cpp_script
+for d in "${cluster_depths[@]}"; do alloc_row "cluster pipeline of $d SETs, per SET" "cpp_cluster_pipeline_$d"; done
+if [ -n "$queue_line" ]; then
+  echo
+  echo "Queued requests: $(sed -n 's/^result .* requests=\([0-9]*\) bytes_per_request=\([0-9.]*\) payload_per_request=\([0-9.]*\) overhead_per_request=\([0-9.]*\).*/\1 GETs queued hold \2 bytes each on the heap: \3 bytes of encoded command, \4 bytes beyond it/p' <<<"$queue_line")"
+fi
