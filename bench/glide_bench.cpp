@@ -24,6 +24,8 @@
 // Prints one machine-readable line on stdout:
 //   result impl=glide-cpp mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
 // Errors go to stderr and make the exit status non-zero.
+#include "bench_cli.hpp"
+
 #include <glide/glide.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -51,7 +53,8 @@
 #include <vector>
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::secs;
 
 // The counting allocator: every heap allocation, and (queue-memory only: it costs) the bytes live,
 // by malloc_usable_size, so the allocator's rounding counts too. Relaxed atomics: the bench runs
@@ -93,65 +96,39 @@ struct Options {
   double warmup = 0.5;
 };
 
-[[noreturn]] void usage(const char* msg = nullptr) {
-  if (msg) std::fprintf(stderr, "glide_bench: %s\n", msg);
-  std::fprintf(stderr,
-               "usage: glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|\n"
-               "                   cluster-pipeline|queue-memory\n"
-               "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N]\n");
-  std::exit(2);
-}
-
-std::size_t to_size(const char* s, const char* what) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (!end || *end || v == 0) usage(fmt::format("bad {}: {}", what, s).c_str());
-  return static_cast<std::size_t>(v);
-}
-
-double to_seconds(const char* s, const char* what) {
-  char* end = nullptr;
-  const double v = std::strtod(s, &end);
-  if (!end || *end || v < 0) usage(fmt::format("bad {}: {}", what, s).c_str());
-  return v;
-}
+constexpr const char* kSynopsis =
+    "glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|cluster-pipeline|queue-memory\n"
+    "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N]";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    auto next = [&]() -> const char* {
-      if (i + 1 >= argc) usage(fmt::format("{} needs a value", a).c_str());
-      return argv[++i];
-    };
+  bench::CommandLine cl("glide_bench", kSynopsis, argc, argv);
+  while (cl.next()) {
+    const std::string_view a = cl.arg();
     if (a == "--host") {
-      o.host = next();
+      o.host = cl.text();
     } else if (a == "--port") {
-      const std::size_t p = to_size(next(), "port");
-      if (p > 65535) usage("bad port");
-      o.port = static_cast<std::uint16_t>(p);
+      o.port = cl.port();
     } else if (a == "--depth") {
-      o.depth = to_size(next(), "depth");
+      o.depth = cl.count();
     } else if (a == "--concurrency") {
-      o.concurrency = to_size(next(), "concurrency");
+      o.concurrency = cl.count();
     } else if (a == "--requests") {
-      o.requests = to_size(next(), "requests");
+      o.requests = cl.count();
     } else if (a == "--seconds") {
-      o.seconds = to_seconds(next(), "seconds");
+      o.seconds = cl.seconds();
     } else if (a == "--warmup") {
-      o.warmup = to_seconds(next(), "warmup");
-    } else if (a == "-h" || a == "--help") {
-      usage();
+      o.warmup = cl.seconds();
     } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {
-      usage(fmt::format("unknown argument: {}", a).c_str());
+      cl.usage("unknown argument: " + std::string(a));
     }
   }
   if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get" && o.mode != "set" &&
       o.mode != "cluster-pipeline" && o.mode != "queue-memory")
-    usage("missing or bad mode");
-  if (o.seconds <= 0) usage("--seconds must be positive");
+    cl.usage("missing or bad mode");
+  if (o.seconds <= 0) cl.usage("--seconds must be positive");
   return o;
 }
 
@@ -166,7 +143,6 @@ const std::string& key(std::size_t i) {
   return keys[i % kKeySpace];
 }
 
-Clock::duration secs(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
 
 struct Failure {
   std::string what;

@@ -10,6 +10,8 @@
 // A warm-up (0.5 s by default) precedes the timed window. Prints one machine-readable line:
 //   result impl=hiredis mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
 // Errors go to stderr and make the exit status non-zero.
+#include "bench_cli.hpp"
+
 #include <hiredis/hiredis.h>
 
 #include <chrono>
@@ -21,7 +23,8 @@
 #include <string_view>
 #include <vector>
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::secs;
 
 namespace {
 
@@ -37,61 +40,32 @@ struct Options {
   double warmup = 0.5;
 };
 
-[[noreturn]] void usage(const std::string& msg = {}) {
-  if (!msg.empty()) std::fprintf(stderr, "hiredis_bench: %s\n", msg.c_str());
-  std::fprintf(stderr,
-               "usage: hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]\n");
-  std::exit(2);
-}
-
-std::size_t to_size(const char* s, const char* what) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (!end || *end || v == 0) usage(std::string("bad ") + what + ": " + s);
-  return static_cast<std::size_t>(v);
-}
-
-double to_seconds(const char* s, const char* what) {
-  char* end = nullptr;
-  const double v = std::strtod(s, &end);
-  if (!end || *end || v < 0) usage(std::string("bad ") + what + ": " + s);
-  return v;
-}
-
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    auto next = [&]() -> const char* {
-      if (i + 1 >= argc) usage(std::string(a) + " needs a value");
-      return argv[++i];
-    };
+  bench::CommandLine cl("hiredis_bench", "hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]",
+                        argc, argv);
+  while (cl.next()) {
+    const std::string_view a = cl.arg();
     if (a == "--host") {
-      o.host = next();
+      o.host = cl.text();
     } else if (a == "--port") {
-      const std::size_t p = to_size(next(), "port");
-      if (p > 65535) usage("bad port");
-      o.port = static_cast<int>(p);
+      o.port = cl.port();
     } else if (a == "--depth") {
-      o.depth = to_size(next(), "depth");
+      o.depth = cl.count();
     } else if (a == "--seconds") {
-      o.seconds = to_seconds(next(), "seconds");
+      o.seconds = cl.seconds();
     } else if (a == "--warmup") {
-      o.warmup = to_seconds(next(), "warmup");
-    } else if (a == "-h" || a == "--help") {
-      usage();
+      o.warmup = cl.seconds();
     } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {
-      usage("unknown argument: " + std::string(a));
+      cl.usage("unknown argument: " + std::string(a));
     }
   }
-  if (o.mode != "pipeline") usage("missing or bad mode (only pipeline)");
-  if (o.seconds <= 0) usage("--seconds must be positive");
+  if (o.mode != "pipeline") cl.usage("missing or bad mode (only pipeline)");
+  if (o.seconds <= 0) cl.usage("--seconds must be positive");
   return o;
 }
-
-Clock::duration secs(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
 
 // One pipeline step: N SETs appended, then their N replies read. False (after a message on
 // stderr) on any error or unexpected reply.

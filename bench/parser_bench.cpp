@@ -32,6 +32,8 @@
 //   ratio mode=parser case=small glide-cpp/hiredis=1.23
 // --impl measures one side only (to profile it; no ratio lines then). Progress goes to stderr.
 // Errors (a parse error, or the two disagreeing on what they parsed) make the exit status non-zero.
+#include "bench_cli.hpp"
+
 #include <glide/detail/reply_reader.hpp>
 #include <glide/value.hpp>
 
@@ -48,7 +50,8 @@
 #include <string_view>
 #include <vector>
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::secs;
 
 namespace {
 
@@ -63,68 +66,43 @@ struct Options {
 
 const std::vector<std::string> kCases = {"small", "array", "big"};
 
-[[noreturn]] void usage(const std::string& msg = {}) {
-  if (!msg.empty()) std::fprintf(stderr, "parser_bench: %s\n", msg.c_str());
-  std::fprintf(stderr,
-               "usage: parser_bench [--seconds S] [--warmup S] [--rounds R] [--chunk BYTES] "
-               "[--case small|array|big]... [--impl glide-cpp|hiredis]\n");
-  std::exit(2);
-}
 
 [[noreturn]] void fail(const std::string& msg) {
   std::fprintf(stderr, "parser_bench: %s\n", msg.c_str());
   std::exit(1);
 }
 
-std::size_t to_size(const char* s, const char* what) {
-  char* end = nullptr;
-  const unsigned long long v = std::strtoull(s, &end, 10);
-  if (!end || *end || v == 0) usage(std::string("bad ") + what + ": " + s);
-  return static_cast<std::size_t>(v);
-}
-
-double to_seconds(const char* s, const char* what) {
-  char* end = nullptr;
-  const double v = std::strtod(s, &end);
-  if (!end || *end || v < 0) usage(std::string("bad ") + what + ": " + s);
-  return v;
-}
-
 Options parse_options(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    auto next = [&]() -> const char* {
-      if (i + 1 >= argc) usage(std::string(a) + " needs a value");
-      return argv[++i];
-    };
+  bench::CommandLine cl("parser_bench",
+                        "parser_bench [--seconds S] [--warmup S] [--rounds R] [--chunk BYTES] "
+                        "[--case small|array|big]... [--impl glide-cpp|hiredis]",
+                        argc, argv);
+  while (cl.next()) {
+    const std::string_view a = cl.arg();
     if (a == "--seconds") {
-      o.seconds = to_seconds(next(), "seconds");
+      o.seconds = cl.seconds();
     } else if (a == "--warmup") {
-      o.warmup = to_seconds(next(), "warmup");
+      o.warmup = cl.seconds();
     } else if (a == "--rounds") {
-      o.rounds = to_size(next(), "rounds");
+      o.rounds = cl.count();
     } else if (a == "--chunk") {
-      o.chunk = to_size(next(), "chunk");
+      o.chunk = cl.count();
     } else if (a == "--case") {
-      const std::string c = next();
-      if (std::find(kCases.begin(), kCases.end(), c) == kCases.end()) usage("unknown case: " + c);
+      const std::string c = cl.text();
+      if (std::find(kCases.begin(), kCases.end(), c) == kCases.end()) cl.usage("unknown case: " + c);
       o.cases.push_back(c);
     } else if (a == "--impl") {
-      o.impl = next();
-      if (o.impl != "glide-cpp" && o.impl != "hiredis") usage("unknown impl: " + o.impl);
-    } else if (a == "-h" || a == "--help") {
-      usage();
+      o.impl = cl.text();
+      if (o.impl != "glide-cpp" && o.impl != "hiredis") cl.usage("unknown impl: " + o.impl);
     } else {
-      usage("unknown argument: " + std::string(a));
+      cl.usage("unknown argument: " + std::string(a));
     }
   }
-  if (o.seconds <= 0) usage("--seconds must be positive");
+  if (o.seconds <= 0) cl.usage("--seconds must be positive");
   if (o.cases.empty()) o.cases = kCases;
   return o;
 }
-
-Clock::duration secs(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
 
 // ---- the input -----------------------------------------------------------------------------------
 

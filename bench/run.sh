@@ -21,6 +21,11 @@
 #   BENCH_ONLY      all (default) | standalone | cluster | hiredis: run only the workloads on the
 #                   single server, only those on the cluster, or only the pipeline rows (glide-cpp,
 #                   valkey-benchmark, hiredis; no Node) and parser_bench
+#   BENCH_PIN=0     do not pin: by default (2 CPUs or more) the single server runs on CPU 0 and
+#                   every client of it on CPU 1, so that a round trip always crosses CPUs; left
+#                   to the scheduler, sequential round trips came out at 13k/s or 26k/s by where
+#                   the two happened to run. The sequential rows are also measured with the
+#                   client on the server's CPU ("same CPU"). The cluster is not pinned.
 #   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
 #                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
 #
@@ -113,10 +118,17 @@ trap 'exit 130' INT TERM
 server_version=$(valkey-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')
 
 port=""
+pin=0
+[ "${BENCH_PIN:-1}" = 0 ] || [ "$(nproc)" -lt 2 ] || pin=1
+client_cpu=1  # where the clients of the single server run when pinned
 if [ "$use_standalone" = 1 ]; then
   glide_start_server "$workdir" || { cat "$workdir/valkey.log" >&2; exit 1; }
   port=$GLIDE_SERVER_PORT
   log "valkey-server $server_version on 127.0.0.1:$port"
+  if [ "$pin" = 1 ]; then
+    taskset -a -p -c 0 "${GLIDE_SERVER_PIDS[-1]}" >/dev/null
+    log "pinned: the server on CPU 0, its clients on CPU 1 (BENCH_PIN=0: not pinned)"
+  fi
 fi
 
 # A 6-node cluster, 3 primaries and 3 replicas, started as scripts/examples.sh starts it.
@@ -140,10 +152,16 @@ record() {  # name ops_per_sec
 }
 ops_of() { sed -n 's/^result .*ops_per_sec=\([0-9]*\).*/\1/p' | tail -1; }
 
+# The command prefix for a client of port $1: pinned to $client_cpu for the single server.
+on_cpu() {
+  if [ "$pin" = 1 ] && [ "$1" = "$port" ]; then echo "taskset -c $client_cpu"; fi
+}
+
 cpp_at() {  # port name, glide_bench arguments...
   local p=$1 name=$2 out
   shift 2
-  out=$("$glide_bench" --port "$p" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$p") "$glide_bench" --port "$p" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
   allocs[$name]=$(sed -n 's/^result .*allocs_per_op=\([0-9.]*\).*/\1/p' <<<"$out" | tail -1)
 }
@@ -151,7 +169,8 @@ nodejs_at() {  # port name, bench.mjs arguments...
   local p=$1 name=$2 out
   shift 2
   [ "$use_node" = 1 ] || return 0
-  out=$(node bench/node/bench.mjs --modules "$node_dir/node_modules" --port "$p" --seconds "$seconds" "$@") ||
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$p") node bench/node/bench.mjs --modules "$node_dir/node_modules" --port "$p" --seconds "$seconds" "$@") ||
     { log "bench.mjs $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
@@ -159,17 +178,20 @@ hiredis() {  # name, hiredis_bench arguments...
   local name=$1 out
   shift
   [ "$use_hiredis" = 1 ] || return 0
-  out=$("$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$port") "$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
 cpp() { cpp_at "$port" "$@"; }                          # against the single server
 nodejs() { nodejs_at "$port" "$@"; }
 cpp_cluster() { cpp_at "$cluster_port" "$@"; }          # against the cluster (any node seeds it)
 nodejs_cluster() { nodejs_at "$cluster_port" "$@"; }
-vbench() {  # name depth: as many SETs as glide-cpp's best run at that depth did in $seconds
-  local name=$1 depth=$2 n out v
-  n=$(python3 -c "print(max(300000, int(${best[cpp_pipeline_$depth]} * $seconds)))")
-  out=$(valkey-benchmark -h 127.0.0.1 -p "$port" -P "$depth" -c 1 -n "$n" -t set -d 16 -r 10000 -q 2>&1) ||
+vbench() {  # name depth [sizing]: as many SETs as glide-cpp's best run at that depth (or the
+            # measurement named by sizing) did in $seconds
+  local name=$1 depth=$2 sizing=${3:-cpp_pipeline_$2} n out v
+  n=$(python3 -c "print(max(20000, int(${best[$sizing]} * $seconds)))")
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$port") valkey-benchmark -h 127.0.0.1 -p "$port" -P "$depth" -c 1 -n "$n" -t set -d 16 -r 10000 -q 2>&1) ||
     { log "valkey-benchmark failed: $out"; exit 1; }
   v=$(tr '\r' '\n' <<<"$out" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1)
   [ -n "$v" ] || { log "cannot parse valkey-benchmark output: $out"; exit 1; }
@@ -207,6 +229,12 @@ for ((round = 1; round <= rounds; round++)); do
     # Sequential SETs through the plain API (set(), awaited one by one): the same round trips as
     # depth 1 above, without a batch.
     cpp cpp_set set
+    if [ "$pin" = 1 ]; then  # the same round trips with every client on the server's CPU
+      client_cpu=0
+      cpp cpp_set_same set
+      run_group "$round" "vbench vbench_1_same 1 cpp_set_same" "hiredis hiredis_pipeline_1_same pipeline --depth 1"
+      client_cpu=1
+    fi
     if [ "$only" != hiredis ]; then
       run_group "$round" "cpp cpp_script script" "cpp cpp_evalsha evalsha" "nodejs node_script script" \
         "nodejs node_evalsha evalsha"
@@ -278,6 +306,8 @@ for d in "${cluster_depths[@]}"; do
 done
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "valkey-benchmark -P 1 -c 1 -t set" vbench_1
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "hiredis, redisCommand-like round trips" hiredis_pipeline_1
+row "SET, sequential, client on the server's CPU" cpp_set_same "valkey-benchmark -P 1 -c 1 -t set, same CPU" vbench_1_same
+row "SET, sequential, client on the server's CPU" cpp_set_same "hiredis round trips, same CPU" hiredis_pipeline_1_same
 
 # ---- heap allocations and memory (glide_bench's counting operator new)
 echo

@@ -299,12 +299,17 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   void on_read(error_code ec, std::size_t n, std::uint64_t gen) {
     if (gen != generation_) return;
-    Flush flush{this};
-    if (ec) return connection_lost(errc::unknown_outcome, "read failed: " + ec.message());
-    reader_.commit(n);
-    last_read_ = Clock::now();
-    if (!parse_buffered()) return;
-    start_read();
+    {
+      Flush flush{this};
+      if (ec) return connection_lost(errc::unknown_outcome, "read failed: " + ec.message());
+      reader_.commit(n);
+      last_read_ = Clock::now();
+      if (!parse_buffered()) return;
+    }
+    // The next read starts after the callers' handlers ran: a caller awaiting one reply at a time
+    // has its next request written first, and the read (which starts by trying the socket, and
+    // usually finds nothing yet) no longer delays it. Unless a handler closed or lost the link.
+    if (gen == generation_ && state_ == State::connected) start_read();
   }
 
   // Hands every whole reply in the read buffer to on_reply(); false when the connection was reset
