@@ -57,6 +57,22 @@ class CommandLine {
     return static_cast<std::uint16_t>(p);
   }
 
+  // The flags the bench programs have in common, for those of them `o` has: --host, --port,
+  // --seconds, --warmup, --depth. True when the current argument was one of them.
+  template <class Options>
+  bool common_flag(Options& o) {
+    const std::string_view a = arg();
+    if constexpr (requires { o.host; })
+      if (a == "--host") return o.host = text(), true;
+    if constexpr (requires { o.port; })
+      if (a == "--port") return o.port = port(), true;
+    if constexpr (requires { o.depth; })
+      if (a == "--depth") return o.depth = count(), true;
+    if (a == "--seconds") return o.seconds = seconds(), true;
+    if (a == "--warmup") return o.warmup = seconds(), true;
+    return false;
+  }
+
   [[noreturn]] void usage(const std::string& msg = {}) const {
     if (!msg.empty()) std::fprintf(stderr, "%s: %s\n", program_, msg.c_str());
     std::fprintf(stderr, "usage: %s\n", synopsis_);

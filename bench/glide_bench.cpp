@@ -104,21 +104,12 @@ Options parse(int argc, char** argv) {
   Options o;
   bench::CommandLine cl("glide_bench", kSynopsis, argc, argv);
   while (cl.next()) {
+    if (cl.common_flag(o)) continue;
     const std::string_view a = cl.arg();
-    if (a == "--host") {
-      o.host = cl.text();
-    } else if (a == "--port") {
-      o.port = cl.port();
-    } else if (a == "--depth") {
-      o.depth = cl.count();
-    } else if (a == "--concurrency") {
+    if (a == "--concurrency") {
       o.concurrency = cl.count();
     } else if (a == "--requests") {
       o.requests = cl.count();
-    } else if (a == "--seconds") {
-      o.seconds = cl.seconds();
-    } else if (a == "--warmup") {
-      o.warmup = cl.seconds();
     } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {

@@ -45,18 +45,9 @@ Options parse(int argc, char** argv) {
   bench::CommandLine cl("hiredis_bench", "hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]",
                         argc, argv);
   while (cl.next()) {
+    if (cl.common_flag(o)) continue;
     const std::string_view a = cl.arg();
-    if (a == "--host") {
-      o.host = cl.text();
-    } else if (a == "--port") {
-      o.port = cl.port();
-    } else if (a == "--depth") {
-      o.depth = cl.count();
-    } else if (a == "--seconds") {
-      o.seconds = cl.seconds();
-    } else if (a == "--warmup") {
-      o.warmup = cl.seconds();
-    } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
+    if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {
       cl.usage("unknown argument: " + std::string(a));

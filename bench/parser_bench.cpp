@@ -79,12 +79,9 @@ Options parse_options(int argc, char** argv) {
                         "[--case small|array|big]... [--impl glide-cpp|hiredis]",
                         argc, argv);
   while (cl.next()) {
+    if (cl.common_flag(o)) continue;
     const std::string_view a = cl.arg();
-    if (a == "--seconds") {
-      o.seconds = cl.seconds();
-    } else if (a == "--warmup") {
-      o.warmup = cl.seconds();
-    } else if (a == "--rounds") {
+    if (a == "--rounds") {
       o.rounds = cl.count();
     } else if (a == "--chunk") {
       o.chunk = cl.count();
