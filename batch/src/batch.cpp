@@ -8,14 +8,6 @@ std::uint64_t next_batch_revision() noexcept {
   static std::atomic<std::uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);
 }
-namespace {
-
-Reply to_reply(Value v) {
-  if (auto e = v.as_error()) return std::move(*e);
-  return v;
-}
-
-}  // namespace
 
 Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& batch, std::vector<Value> replies,
                                                               bool raise_on_error) {
@@ -46,12 +38,18 @@ Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& b
     results = std::move(replies);
   }
 
+  // Each entry is built in place from its Value: every move of a Value (a variant visit) showed
+  // in the profile of a 100-command pipeline.
   std::vector<Reply> out;
   out.reserve(n);
   for (auto& v : results) {
-    Reply r = to_reply(std::move(v));
-    if (!r && raise_on_error) return r.error();
-    out.push_back(std::move(r));
+    if (v.is_error()) {
+      Error e = *v.as_error();
+      if (raise_on_error) return e;
+      out.emplace_back(std::move(e));
+    } else {
+      out.emplace_back(std::move(v));
+    }
   }
   return std::optional<std::vector<Reply>>(std::move(out));
 }
