@@ -45,6 +45,7 @@ build_dir=${BENCH_BUILD_DIR:-build-bench}
 node_dir=${BENCH_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node}
 depths=(1 10 100 1000)  # depth 1: sequential round trips, one SET at a time
 cluster_depths=(100 1000)
+same_cpu_depths=(100 1000)  # pipelines measured again with the client on the server's CPU
 get_concurrency=256
 only=${BENCH_ONLY:-all}
 case "$only" in
@@ -229,10 +230,19 @@ for ((round = 1; round <= rounds; round++)); do
     # Sequential SETs through the plain API (set(), awaited one by one): the same round trips as
     # depth 1 above, without a batch.
     cpp cpp_set set
-    if [ "$pin" = 1 ]; then  # the same round trips with every client on the server's CPU
+    if [ "$pin" = 1 ]; then
+      # Every client on the server's CPU: no cross-CPU wake-up in a round trip, so what each
+      # client spends on the CPU shows (it is taken from the server).
       client_cpu=0
       cpp cpp_set_same set
       run_group "$round" "vbench vbench_1_same 1 cpp_set_same" "hiredis hiredis_pipeline_1_same pipeline --depth 1"
+      if [ "$only" != hiredis ]; then
+        for d in "${same_cpu_depths[@]}"; do
+          cpp "cpp_pipeline_${d}_same" pipeline --depth "$d"
+          run_group "$round" "vbench vbench_${d}_same $d cpp_pipeline_${d}_same" \
+            "hiredis hiredis_pipeline_${d}_same pipeline --depth $d" "nodejs node_pipeline_${d}_same pipeline --depth $d"
+        done
+      fi
       client_cpu=1
     fi
     if [ "$only" != hiredis ]; then
@@ -308,6 +318,12 @@ row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "valkey-ben
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "hiredis, redisCommand-like round trips" hiredis_pipeline_1
 row "SET, sequential, client on the server's CPU" cpp_set_same "valkey-benchmark -P 1 -c 1 -t set, same CPU" vbench_1_same
 row "SET, sequential, client on the server's CPU" cpp_set_same "hiredis round trips, same CPU" hiredis_pipeline_1_same
+for d in "${same_cpu_depths[@]}"; do
+  workload="pipeline: Batch(false) of $d SETs, client on the server's CPU"
+  row "$workload" "cpp_pipeline_${d}_same" "valkey-benchmark -P $d -c 1 -t set, same CPU" "vbench_${d}_same"
+  row "$workload" "cpp_pipeline_${d}_same" "hiredis, same CPU" "hiredis_pipeline_${d}_same"
+  row "$workload" "cpp_pipeline_${d}_same" "GLIDE Node exec(Batch(false)), same CPU" "node_pipeline_${d}_same"
+done
 
 # ---- heap allocations and memory (glide_bench's counting operator new)
 echo
