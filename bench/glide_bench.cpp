@@ -179,8 +179,11 @@ asio::awaitable<void> populate(glide::GlideClient& client) {
   check(co_await client.exec(fill, true), "populate");
 }
 
-asio::awaitable<Measured> bench_pipeline(glide::GlideClient& client, const Options& o) {
-  glide::Batch batch(false);
+// exec() of the same pipeline of `depth` SETs again and again: Batch on a GlideClient,
+// ClusterBatch on a GlideClusterClient.
+template <class BatchType, class Client>
+asio::awaitable<Measured> bench_pipeline(Client& client, const Options& o) {
+  BatchType batch(false);
   for (std::size_t i = 0; i < o.depth; ++i) batch.set(key(i), kValue);
   co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
     auto r = co_await client.exec(batch, true);
@@ -296,17 +299,6 @@ asio::awaitable<Measured> bench_queue_memory(glide::GlideClient& client, const O
   co_return m;
 }
 
-asio::awaitable<Measured> bench_cluster_pipeline(glide::GlideClusterClient& client, const Options& o) {
-  glide::ClusterBatch batch(false);
-  for (std::size_t i = 0; i < o.depth; ++i) batch.set(key(i), kValue);
-  co_return co_await timed(o, [&]() -> asio::awaitable<std::uint64_t> {
-    auto r = co_await client.exec(batch, true);
-    check(r, "exec");
-    if (!r.value() || r.value()->size() != o.depth) throw Failure{"exec: unexpected reply count"};
-    co_return o.depth;
-  });
-}
-
 // Creates the client for the mode, runs it and closes the client; nullopt (after a message on
 // stderr) on failure.
 template <class Client, class Config, class Bench>
@@ -342,7 +334,7 @@ asio::awaitable<std::optional<Measured>> run_standalone(const Options& o) {
   co_return co_await with_client<glide::GlideClient>(
       o, glide::GlideClientConfiguration{},
       [](glide::GlideClient& client, const Options& opt) -> asio::awaitable<Measured> {
-        if (opt.mode == "pipeline") co_return co_await bench_pipeline(client, opt);
+        if (opt.mode == "pipeline") co_return co_await bench_pipeline<glide::Batch>(client, opt);
         if (opt.mode == "script") co_return co_await bench_script(client, opt);
         if (opt.mode == "evalsha") co_return co_await bench_evalsha(client, opt);
         if (opt.mode == "set") co_return co_await bench_set(client, opt);
@@ -355,7 +347,7 @@ asio::awaitable<int> run(const Options& o) {
   std::optional<Measured> measured;
   if (o.mode == "cluster-pipeline") {
     measured = co_await with_client<glide::GlideClusterClient>(o, glide::GlideClusterClientConfiguration{},
-                                                               bench_cluster_pipeline);
+                                                               bench_pipeline<glide::ClusterBatch, glide::GlideClusterClient>);
   } else {
     measured = co_await run_standalone(o);
   }

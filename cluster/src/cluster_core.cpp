@@ -858,14 +858,16 @@ Result<std::vector<int>> ClusterCore::entry_slots(const BatchData& batch) {
 // last batch run here is kept while neither the batch (its revision) nor the slot map changes.
 Result<std::shared_ptr<const ClusterCore::PipelinePlan>> ClusterCore::pipeline_plan(const std::shared_ptr<const BatchData>& batch,
                                                                                    const std::optional<Route>& route) {
+  auto plan = std::make_shared<PipelinePlan>();
   {
     std::lock_guard lock(mutex_);
     if (!route && last_plan_ && last_plan_->revision == batch->revision && last_plan_->epoch == topology_epoch_)
       return last_plan_;
+    // Read before the owners below: a slot map changing meanwhile only makes the plan look older.
+    plan->epoch = topology_epoch_;
   }
   auto slots = entry_slots(*batch);
   if (!slots) return slots.error();
-  auto plan = std::make_shared<PipelinePlan>();
   plan->revision = batch->revision;
   plan->slots = std::move(slots).value();
   const std::size_t n = batch->size();
@@ -878,11 +880,6 @@ Result<std::shared_ptr<const ClusterCore::PipelinePlan>> ClusterCore::pipeline_p
   }
   std::optional<std::string> keyless;  // every keyless entry goes to one node picked at random
   std::unordered_map<std::string, std::uint32_t> index_of;
-  std::vector<std::size_t> bytes;
-  {
-    std::lock_guard lock(mutex_);
-    plan->epoch = topology_epoch_;
-  }
   for (std::size_t i = 0; i < n; ++i) {
     const int slot = plan->slots[i];
     std::string node;
@@ -895,17 +892,14 @@ Result<std::shared_ptr<const ClusterCore::PipelinePlan>> ClusterCore::pipeline_p
       node = *keyless;
     }
     auto [it, added] = index_of.try_emplace(node, static_cast<std::uint32_t>(plan->groups.size()));
-    if (added) {
-      plan->groups.push_back({node, {}, {}});
-      bytes.push_back(0);
-    }
+    if (added) plan->groups.push_back({node, {}, {}});
     plan->group_of[i] = it->second;
     plan->groups[it->second].entries.push_back(i);
-    bytes[it->second] += batch->command_wire(i).size();
   }
-  for (std::size_t g = 0; g < plan->groups.size(); ++g) {
-    auto& group = plan->groups[g];
-    group.wire.reserve(bytes[g]);
+  for (auto& group : plan->groups) {
+    std::size_t size = 0;
+    for (auto i : group.entries) size += batch->command_wire(i).size();
+    group.wire.reserve(size);
     for (auto i : group.entries) group.wire += batch->command_wire(i);
   }
   std::shared_ptr<const PipelinePlan> result = std::move(plan);

@@ -19,7 +19,6 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <queue>
