@@ -543,21 +543,10 @@ TEST_CASE("200 coroutines against a peer that sends garbage, pushes, stalls and 
       co_return;
     }
     auto client = std::move(created).value();
-    auto watchdog = std::make_shared<asio::steady_timer>(io, 60s);
-    watchdog->async_wait([&, client](boost::system::error_code ec) mutable {
-      if (ec) return;
-      watchdog_fired = true;
-      client.close();
-    });
-    for (int i = 0; i < callers; ++i) {
-      asio::co_spawn(io, echo_repeatedly(client, i, over, records[static_cast<std::size_t>(i)]),
-                     [&, client, watchdog](std::exception_ptr) mutable {
-                       if (++finished == callers) {
-                         watchdog->cancel();
-                         client.close();
-                       }
-                     });
-    }
+    run_callers(
+        io, client, callers,
+        [&](int i) { return echo_repeatedly(client, i, over, records[static_cast<std::size_t>(i)]); }, finished,
+        watchdog_fired);
     asio::steady_timer pause(io);
     auto sleep = [&](std::chrono::milliseconds d) {
       pause.expires_after(d);

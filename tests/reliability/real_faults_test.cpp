@@ -335,23 +335,10 @@ TEST_CASE("200 coroutines through a relay that stalls, drops and resumes: every 
       co_return;
     }
     auto client = std::move(created).value();
-    // A request that never completes would keep io.run() going forever: the watchdog turns that
-    // into a failed test (close() ends whatever is still pending with errc::closing).
-    auto watchdog = std::make_shared<asio::steady_timer>(io, 60s);
-    watchdog->async_wait([&, client](boost::system::error_code ec) mutable {
-      if (ec) return;
-      watchdog_fired = true;
-      client.close();
-    });
-    for (int i = 0; i < callers; ++i) {
-      asio::co_spawn(io, call_repeatedly(client, i, chaos_over, records[static_cast<std::size_t>(i)]),
-                     [&, client, watchdog](std::exception_ptr) mutable {
-                       if (++finished == callers) {
-                         watchdog->cancel();
-                         client.close();
-                       }
-                     });
-    }
+    run_callers(
+        io, client, callers,
+        [&](int i) { return call_repeatedly(client, i, chaos_over, records[static_cast<std::size_t>(i)]); }, finished,
+        watchdog_fired);
     // The storm: each fault lasts longer than the request timeout, so requests time out, are
     // cut off in flight, and wait for reconnects, several times over.
     asio::steady_timer pause(io);

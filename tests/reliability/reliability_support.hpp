@@ -2,13 +2,16 @@
 // Small helpers shared by the reliability tests.
 #include "fixtures.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <chrono>
 #include <functional>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -78,6 +81,29 @@ inline glide::GlideClientConfiguration config_for_port(std::uint16_t port) {
   c.connection_timeout = 500ms;
   c.reconnect_strategy = quick_backoff();
   return c;
+}
+
+// Starts `callers` coroutines on `io` (make(i) gives the i-th) and closes `client` once all have
+// finished, counting them in `finished`. A request that never completes would keep io.run() going
+// forever: a watchdog closes the client after 60 s instead (close() ends whatever is still
+// pending with errc::closing) and sets `watchdog_fired`, so that it becomes a failed test.
+template <class MakeCaller>
+void run_callers(boost::asio::io_context& io, glide::GlideClient client, int callers, MakeCaller make, int& finished,
+                 bool& watchdog_fired) {
+  auto watchdog = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(60));
+  watchdog->async_wait([&watchdog_fired, client](boost::system::error_code ec) mutable {
+    if (ec) return;
+    watchdog_fired = true;
+    client.close();
+  });
+  for (int i = 0; i < callers; ++i) {
+    boost::asio::co_spawn(io, make(i), [&finished, callers, client, watchdog](std::exception_ptr) mutable {
+      if (++finished == callers) {
+        watchdog->cancel();
+        client.close();
+      }
+    });
+  }
 }
 
 inline glide::Result<glide::GlideClient> create_client(IoThread& io, glide::GlideClientConfiguration config) {
