@@ -109,7 +109,7 @@ asio::awaitable<void> guide(asio::io_context& io) {
   // say otherwise.
   glide::GlideClusterClientConfiguration config = cluster_example_config();
 
-  // Create cluster client: it reads the slot map (CLUSTER SLOTS) from the first seed that answers
+  // Create cluster client: it reads the slot map (CLUSTER SHARDS) from the first seed that answers
   auto created = co_await glide::GlideClusterClient::create(io.get_executor(), config);
   if (!created) {
     std::cerr << "cannot connect: " << created.error() << "\n";
@@ -152,7 +152,7 @@ void routes(glide::sync::GlideClusterClient& client) {
   print(client.custom_command({"PING"}, glide::AllNodes{}).value().is_single_value(), "false");
   print(client.custom_command({"PING"}, glide::RandomNode{}).value().single_value(), R"("PONG")");
 
-  // One node by its address, e.g. one that CLUSTER SLOTS or a multi-node answer named
+  // One node by its address, e.g. one that CLUSTER SHARDS or a multi-node answer named
   const std::string first = ids.value().multi_value().begin()->first;  // "host:port"
   const glide::ByAddressRoute address{first.substr(0, first.rfind(':')),
                                       static_cast<std::uint16_t>(std::stoi(first.substr(first.rfind(':') + 1)))};

@@ -23,8 +23,6 @@ constexpr milliseconds min_refresh_interval{100};
 // How long a node that failed a request or a topology read is asked last for the topology.
 constexpr milliseconds unreachable_memory{30000};
 
-std::string node_name(std::string_view host, std::int64_t port) { return std::string(host) + ":" + std::to_string(port); }
-
 NodeAddress parse_node(const std::string& node) {
   const auto colon = node.rfind(':');
   NodeAddress a;
@@ -208,51 +206,37 @@ std::shared_ptr<NodeConnection> ClusterCore::connection(const std::string& node,
 void ClusterCore::fetch_topology(std::vector<std::string> candidates, std::size_t index,
                                  std::function<void(Result<Topology>)> done) {
   if (index >= candidates.size())
-    return done(fail(errc::connection_error, "no cluster node answered CLUSTER SLOTS (tried " +
+    return done(fail(errc::connection_error, "no cluster node answered CLUSTER SHARDS or CLUSTER SLOTS (tried " +
                                                  std::to_string(candidates.size()) + " nodes)"));
   const std::string node = candidates[index];
-  Request r{Command{"CLUSTER", "SLOTS"}.encoded(), 1, config_.connection_timeout + config_.request_timeout};
   auto self = shared_from_this();
-  connection(node)->send(std::move(r), [self, node, candidates = std::move(candidates), index,
-                                        done = std::move(done)](Result<Replies> replies) mutable {
-    auto next = [&](const std::string& why) {
-      log::warn("cluster topology from {} unavailable: {}", node, why);
-      if (!replies) self->note_unreachable(node);
-      if (index + 1 < candidates.size()) return self->fetch_topology(std::move(candidates), index + 1, std::move(done));
-      done(fail(errc::connection_error, "cannot read the cluster topology: " + why));
-    };
-    if (!replies) return next(std::string(replies.error().message()));
+  read_topology(node, !shards_unknown_, [self, node, candidates = std::move(candidates), index,
+                                         done = std::move(done)](Result<Topology> t, bool reached) mutable {
+    if (t) return done(std::move(t));
+    log::warn("cluster topology from {} unavailable: {}", node, t.error().message());
+    if (!reached) self->note_unreachable(node);
+    if (index + 1 < candidates.size()) return self->fetch_topology(std::move(candidates), index + 1, std::move(done));
+    done(fail(errc::connection_error, "cannot read the cluster topology: " + std::string(t.error().message())));
+  });
+}
+
+void ClusterCore::read_topology(const std::string& node, bool shards,
+                                std::function<void(Result<Topology>, bool reached)> done) {
+  Request r{(shards ? Command{"CLUSTER", "SHARDS"} : Command{"CLUSTER", "SLOTS"}).encoded(), 1,
+            config_.connection_timeout + config_.request_timeout};
+  auto self = shared_from_this();
+  connection(node)->send(std::move(r), [self, node, shards, done = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return done(fail(replies.error()), false);
     const Value& v = replies.value().front();
-    if (v.is_error()) return next(v.str());
-    Topology t;
-    t.slot_owner.fill(-1);
-    std::map<std::string, std::int16_t> shard_of_primary;
-    const NodeAddress asked = parse_node(node);
-    auto name_of = [&](const Value& entry) -> std::optional<std::string> {
-      // [host, port, id, ...]; an empty or "?" host means "the node you asked".
-      if (entry.kind() != ValueKind::array || entry.items().size() < 2) return std::nullopt;
-      auto text = entry.items()[0].as_string();
-      std::string host(text ? text.value() : std::string_view());
-      if (host.empty() || host == "?") host = asked.host;
-      return node_name(host, int_or_zero(entry.items()[1]));
-    };
-    for (const auto& range : v.items()) {
-      const auto& f = range.items();
-      if (f.size() < 3) continue;
-      const auto from = int_or_zero(f[0]), to = int_or_zero(f[1]);
-      auto primary = name_of(f[2]);
-      if (!primary || from < 0 || to > 16383 || from > to) continue;
-      auto [it, fresh] = shard_of_primary.emplace(*primary, static_cast<std::int16_t>(t.shards.size()));
-      if (fresh) {
-        Shard s{*primary, {}};
-        for (std::size_t k = 3; k < f.size(); ++k)
-          if (auto replica = name_of(f[k])) s.replicas.push_back(*replica);
-        t.shards.push_back(std::move(s));
-      }
-      for (auto slot = from; slot <= to; ++slot) t.slot_owner[static_cast<std::size_t>(slot)] = it->second;
-    }
-    if (t.shards.empty()) return next("the node reports no slots");
-    done(std::move(t));
+    const auto asked_host = parse_node(node).host;
+    if (!shards) return done(v.is_error() ? fail(errc::request_error, v.str()) : topology_from_slots(v, asked_host), true);
+    if (!v.is_error()) return done(topology_from_shards(v, asked_host, self->config_.use_tls), true);
+    // Servers before 7.0 do not know CLUSTER SHARDS: ask them for CLUSTER SLOTS from now on.
+    self->read_topology(node, false, [self, node, done = std::move(done)](Result<Topology> t, bool reached) mutable {
+      if (t && !self->shards_unknown_.exchange(true))
+        log::info("cluster node {} does not answer CLUSTER SHARDS; reading CLUSTER SLOTS instead", node);
+      done(std::move(t), reached);
+    });
   });
 }
 

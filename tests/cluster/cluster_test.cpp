@@ -160,9 +160,10 @@ ClusterBatchOptions routed_to(Route route) {
   return o;
 }
 
-// Valkey leaves a replica out of CLUSTER SLOTS until it has a replication offset, so a client of
-// a brand-new cluster may not know its replicas (until its next topology refresh). The shared
-// cluster is used once every replica is listed: a write on every primary gives them an offset.
+// Valkey reports a replica as "loading" in CLUSTER SHARDS (and leaves it out of CLUSTER SLOTS)
+// until it has a replication offset, so a client of a brand-new cluster may not read from its
+// replicas (until its next topology refresh). The shared cluster is used once every replica is
+// listed: a write on every primary gives them an offset.
 ValkeyCluster& cluster_with_replicas_listed() {
   static ValkeyCluster& cluster = [] () -> ValkeyCluster& {
     ValkeyCluster& c = shared_cluster();
@@ -253,6 +254,48 @@ TEST_CASE("cluster: 1000 random keys live on the primary that owns their slot", 
     CHECK(cluster.cli(owners[hash_slot(keys[i])], {"GET", keys[i]}) == "v" + std::to_string(i));
     CHECK(client.get(keys[i]).value() == "v" + std::to_string(i));
   }
+}
+
+TEST_CASE("cluster: the slot map is read with CLUSTER SHARDS", "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto asked = [&](const std::string& subcommand) {
+    std::int64_t n = 0;
+    for (auto port : cluster.ports()) n += calls(cluster, port, "cluster|" + subcommand);
+    return n;
+  };
+  const auto shards = asked("shards"), slots = asked("slots");
+  auto client = connect(cluster);
+  const auto key = unique_key("shards");
+  REQUIRE(client.set(key, "v").value() == "OK");
+  CHECK(cluster.cli(owner_of(cluster, key), {"GET", key}) == "v");
+  CHECK(asked("shards") > shards);
+  CHECK(asked("slots") == slots);
+}
+
+TEST_CASE("cluster: over TLS, every node is reached on its TLS port", "[cluster][tls]") {
+  glide_test::ClusterOptions options;
+  options.server.tls = true;  // the nodes listen on TLS ports only, and talk to each other over TLS
+  ValkeyCluster cluster(options);
+  auto config = cluster_config_for(cluster);
+  config.use_tls = true;
+  config.tls_config.root_cert_file = cluster.node(0).tls_files().ca_cert;
+  auto client = sync::GlideClusterClient::create(config).value();
+
+  ClusterBatch pipe(false);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 60; ++i) {
+    keys.push_back(unique_key("tls"));
+    pipe.set(keys.back(), "v" + std::to_string(i));
+  }
+  REQUIRE(client.exec(pipe, true).value()->size() == 60);
+  std::set<std::uint16_t> owners;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    owners.insert(owner_of(cluster, keys[i]));
+    CHECK(cluster.cli(owner_of(cluster, keys[i]), {"GET", keys[i]}) == "v" + std::to_string(i));
+    CHECK(client.get(keys[i]).value() == "v" + std::to_string(i));
+  }
+  CHECK(owners.size() == 3);
+  CHECK(client.dbsize().value() == 60);  // summed over the three primaries
 }
 
 TEST_CASE("cluster: hash tags keep related keys in one slot", "[cluster]") {

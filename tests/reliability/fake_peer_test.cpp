@@ -15,6 +15,7 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -603,4 +604,38 @@ TEST_CASE("200 coroutines against a peer that sends garbage, pushes, stalls and 
   CHECK(failures[errc::unknown_outcome] > 0);
   CHECK(final_ok == callers);
   CHECK(peer.unused_scripts() == 0);
+}
+
+TEST_CASE("a cluster node that does not know CLUSTER SHARDS (before 7.0): the slot map from CLUSTER SLOTS",
+          "[reliability][fake][cluster]") {
+  FakeValkeyPeer peer;
+  const std::string port = std::to_string(peer.port());
+  const std::string refused = "-ERR unknown subcommand 'SHARDS'. Try CLUSTER HELP.\r\n";
+  // Every slot on the fake itself, as a Redis 6 node that is the whole cluster would answer.
+  const std::string slots = "*1\r\n*3\r\n:0\r\n:16383\r\n*3\r\n" + bulk("127.0.0.1") + ":" + port + "\r\n" +
+                            bulk("c43637bae81ae221b25d58e84f766a7725ed7585");
+  peer.script("CLUSTER", FakeAction::reply(refused));
+  for (int i = 0; i < 20; ++i) peer.script("CLUSTER", FakeAction::reply(slots));
+
+  glide::GlideClusterClientConfiguration config;
+  config.addresses.push_back({"127.0.0.1", peer.port()});
+  config.periodic_checks = 100ms;
+  auto client = glide::sync::GlideClusterClient::create(config);
+  REQUIRE(client);
+  CHECK(client.value().set("k", "v").value() == "OK");
+  CHECK(client.value().get("k").value() == "v");
+
+  // Periodic refreshes go straight to CLUSTER SLOTS: SHARDS was asked once.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::vector<std::string> asked;
+  while (std::chrono::steady_clock::now() < deadline) {
+    asked.clear();
+    for (const auto& c : peer.received())
+      if (c.size() == 2 && c[0] == "CLUSTER") asked.push_back(c[1]);
+    if (asked.size() >= 3) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  REQUIRE(asked.size() >= 3);
+  CHECK(asked[0] == "SHARDS");
+  CHECK(std::count(asked.begin(), asked.end(), "SHARDS") == 1);
 }

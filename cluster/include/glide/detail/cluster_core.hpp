@@ -5,11 +5,12 @@
 #include <glide/batch.hpp>
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
+#include <glide/detail/cluster_topology.hpp>
 #include <glide/detail/node_connection.hpp>
 #include <glide/route.hpp>
 #include <glide/script.hpp>
 
-#include <array>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -51,14 +52,6 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
   };
 
  private:
-  struct Shard {
-    std::string primary;
-    std::vector<std::string> replicas;
-  };
-  struct Topology {
-    std::vector<Shard> shards;
-    std::array<std::int16_t, 16384> slot_owner;  // index into shards, -1: unassigned
-  };
   struct Attempt;  // one single-node request in flight, with its redirect budget
   // Where a pipeline's entries go: per node, which entries and their bytes, ready to send.
   struct PipelinePlan {
@@ -90,6 +83,8 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
 
   void refresh_topology(std::function<void(Result<void>)> done = {});
   void fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done);
+  // One node's view of the slot map: CLUSTER SHARDS, or CLUSTER SLOTS where SHARDS is unknown.
+  void read_topology(const std::string& node, bool shards, std::function<void(Result<Topology>, bool reached)> done);
   void install(Topology t);
   void note_moved(int slot, const std::string& node);
   void note_unreachable(const std::string& node);
@@ -112,6 +107,7 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
   std::vector<std::function<void(Result<void>)>> refresh_waiters_;
   std::uint64_t round_robin_ = 0;
   bool closed_ = false;
+  std::atomic<bool> shards_unknown_{false};  // a node refused CLUSTER SHARDS (a server before 7.0)
   std::shared_ptr<void> periodic_timer_;
 };
 
