@@ -726,12 +726,14 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   auto plan = std::move(planned).value();
   struct Merge {
     std::vector<Value> replies;
+    std::vector<std::vector<std::pair<std::string, Result<Value>>>> fan_out_answers;  // per plan->fan_outs
     std::size_t left;
     std::optional<Error> failure;
     std::mutex m;
   };
   auto merge = std::make_shared<Merge>();
   merge->replies.resize(n);
+  merge->fan_out_answers.resize(plan->fan_outs.size());
   merge->left = plan->groups.size();
   auto self = shared_from_this();
   const auto retry = options.retry_strategy.value_or(BatchRetryStrategy{});
@@ -742,10 +744,12 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
   // follows redirects; then the results are shaped in order.
   auto finish = [self, shared, merge, plan, deadline, raise_on_error, retry, shared_done]() {
     if (merge->failure) return std::move(*shared_done)(*merge->failure);
+    for (std::size_t f = 0; f < plan->fan_outs.size(); ++f)
+      merge->replies[plan->fan_outs[f].entry] = combine(plan->fan_outs[f].policy, std::move(merge->fan_out_answers[f]));
     std::vector<std::size_t> again;
     for (std::size_t i = 0; i < merge->replies.size(); ++i) {
       const Value& v = merge->replies[i];
-      if (!v.is_error()) continue;
+      if (!v.is_error() || plan->group_of[i] == PipelinePlan::fanned_out) continue;
       const std::string_view t = v.str();
       const bool redirect = starts_with(t, "MOVED ") || starts_with(t, "ASK ");
       const bool transient = starts_with(t, "TRYAGAIN") || starts_with(t, "CLUSTERDOWN") || starts_with(t, "LOADING");
@@ -807,8 +811,15 @@ void ClusterCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_er
           if (!replies) {
             if (!merge->failure) merge->failure = replies.error();
           } else {
-            const auto& entries = plan->groups[g].entries;
-            for (std::size_t k = 0; k < entries.size(); ++k) merge->replies[entries[k]] = std::move(replies.value()[k]);
+            const auto& group = plan->groups[g];
+            for (std::size_t k = 0; k < group.entries.size(); ++k) {
+              const auto i = group.entries[k];
+              if (plan->group_of[i] == PipelinePlan::fanned_out)
+                merge->fan_out_answers[static_cast<std::size_t>(plan->fan_out_of[i])].emplace_back(group.node,
+                                                                                                  std::move(replies.value()[k]));
+              else
+                merge->replies[i] = std::move(replies.value()[k]);
+            }
           }
           last = --merge->left == 0;
         }
@@ -862,23 +873,34 @@ Result<std::shared_ptr<const ClusterCore::PipelinePlan>> ClusterCore::pipeline_p
     if (!p) return p.error();
     routed = p.value().nodes.front();
   }
-  std::optional<std::string> keyless;  // every keyless entry goes to one node picked at random
+  std::optional<std::string> keyless;  // every other keyless entry goes to one node picked at random
   std::unordered_map<std::string, std::uint32_t> index_of;
-  for (std::size_t i = 0; i < n; ++i) {
-    const int slot = plan->slots[i];
-    std::string node;
-    if (routed) {
-      node = *routed;
-    } else if (slot >= 0) {
-      node = owner(slot, false);
-    } else {
-      if (!keyless) keyless = plan_route(RandomNode{}, false).value().nodes.front();
-      node = *keyless;
-    }
+  auto add_to = [&](const std::string& node, std::size_t i) {
     auto [it, added] = index_of.try_emplace(node, static_cast<std::uint32_t>(plan->groups.size()));
     if (added) plan->groups.push_back({node, {}, {}});
-    plan->group_of[i] = it->second;
     plan->groups[it->second].entries.push_back(i);
+    return it->second;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const int slot = plan->slots[i];
+    if (routed) {
+      plan->group_of[i] = add_to(*routed, i);
+    } else if (slot >= 0) {
+      plan->group_of[i] = add_to(owner(slot, false), i);
+    } else if (const CommandInfo* info = find_command(command_arguments(batch->command_wire(i)));
+               info && (info->request_policy == RequestPolicy::all_shards || info->request_policy == RequestPolicy::all_nodes)) {
+      auto nodes = plan_route(info->request_policy == RequestPolicy::all_shards ? Route(AllPrimaries{}) : Route(AllNodes{}),
+                              info->readonly);
+      if (!nodes) return nodes.error();
+      if (plan->fan_out_of.empty()) plan->fan_out_of.assign(n, -1);
+      plan->fan_out_of[i] = static_cast<std::int32_t>(plan->fan_outs.size());
+      plan->fan_outs.push_back({i, info->response_policy});
+      plan->group_of[i] = PipelinePlan::fanned_out;
+      for (const auto& node : nodes.value().nodes) add_to(node, i);
+    } else {
+      if (!keyless) keyless = plan_route(RandomNode{}, false).value().nodes.front();
+      plan->group_of[i] = add_to(*keyless, i);
+    }
   }
   for (auto& group : plan->groups) {
     std::size_t size = 0;

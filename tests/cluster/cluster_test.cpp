@@ -851,6 +851,44 @@ TEST_CASE("cluster: a 10 000-command pipeline keeps errors in place", "[cluster]
   CHECK(raised.error().code() == errc::wrong_type);
 }
 
+TEST_CASE("cluster: a pipeline's all-shards commands run on every primary, answers combined as outside a batch",
+          "[cluster]") {
+  auto& cluster = shared_cluster();
+  auto client = connect(cluster);
+  const Script script("return 'fan-out " + unique_key("s") + "'");
+  const auto primaries = cluster.primary_ports();
+  // Loaded on one primary only: SCRIPT EXISTS is true only where every primary has it.
+  REQUIRE(client.custom_command({"SCRIPT", "LOAD", std::string(script.code())}, Route(ByAddressRoute{"127.0.0.1", primaries[0]}))
+              .value()
+              .single_value() == script.get_hash());
+
+  const auto before = client.dbsize().value();
+  std::map<std::uint16_t, std::int64_t> dbsize_calls;
+  for (auto port : cluster.ports()) dbsize_calls[port] = calls(cluster, port, "dbsize");
+  const std::string key = unique_key("fan-out");
+  ClusterBatch pipe(false);
+  pipe.custom_command({"DBSIZE"})
+      .set(key, "v")
+      .custom_command({"DBSIZE"})
+      .custom_command({"SCRIPT", "EXISTS", script.get_hash()})
+      .custom_command({"SCRIPT", "LOAD", std::string(script.code())})
+      .custom_command({"SCRIPT", "EXISTS", script.get_hash()});
+  auto replies = client.exec(pipe, false).value().value();
+  REQUIRE(replies.size() == 6);
+  CHECK(replies[0].value() == before);  // the sum over the primaries, as client.dbsize()
+  CHECK(replies[2].value() == before + 1);
+  CHECK(text(replies[3].value()) == text(Value::array({Value::integer(0)})));
+  CHECK(replies[4].value() == script.get_hash());  // SCRIPT LOAD: every node, all answered the hash
+  CHECK(text(replies[5].value()) == text(Value::array({Value::integer(1)})));
+  for (auto port : cluster.ports()) {
+    const bool primary = std::find(primaries.begin(), primaries.end(), port) != primaries.end();
+    CHECK(calls(cluster, port, "dbsize") == dbsize_calls[port] + (primary ? 2 : 0));
+  }
+  // The plan is kept for the next run of the same batch: the fan-out too.
+  auto again = client.exec(pipe, true).value().value();
+  CHECK(again[0].value() == before + 1);
+}
+
 TEST_CASE("cluster: a pipeline run again after it grew goes where its new keys live", "[cluster]") {
   // The client keeps the split of the last pipeline it ran; a batch that changed must be split
   // again, a copy of an unchanged one need not be.

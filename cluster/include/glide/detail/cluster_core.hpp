@@ -6,6 +6,7 @@
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
 #include <glide/detail/cluster_topology.hpp>
+#include <glide/detail/command_table.hpp>
 #include <glide/detail/node_connection.hpp>
 #include <glide/route.hpp>
 #include <glide/script.hpp>
@@ -64,7 +65,17 @@ class ClusterCore : public std::enable_shared_from_this<ClusterCore> {
       std::string wire;
     };
     std::vector<Group> groups;
-    std::vector<std::uint32_t> group_of;  // per entry
+    std::vector<std::uint32_t> group_of;  // per entry; fanned_out for the entries below
+    // Keyless entries whose command runs on every primary or node (DBSIZE, FLUSHALL, SCRIPT
+    // EXISTS, ...): sent to each, the answers combined by the command's response policy, as
+    // outside a batch.
+    static constexpr std::uint32_t fanned_out = ~std::uint32_t{0};
+    struct FanOut {
+      std::size_t entry;
+      ResponsePolicy policy;
+    };
+    std::vector<FanOut> fan_outs;
+    std::vector<std::int32_t> fan_out_of;  // per entry, index into fan_outs or -1; empty if none
   };
 
   ClusterCore(boost::asio::any_io_executor ex, GlideClusterClientConfiguration config, ConnectionOptions base);
