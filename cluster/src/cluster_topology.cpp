@@ -69,6 +69,7 @@ Result<Topology> topology_from_shards(const Value& reply, std::string_view asked
     const Value* nodes = field(shard, "nodes");
     if (!slots || !nodes || !slots->is_aggregate() || !nodes->is_aggregate()) continue;
     std::string primary;
+    bool primary_failed = false;
     std::vector<std::string> replicas;
     for (const auto& node : nodes->items()) {
       // A node has "port", "tls-port" or both, as it listens; over TLS the TLS one is the way in.
@@ -77,12 +78,19 @@ Result<Topology> topology_from_shards(const Value& reply, std::string_view asked
       if (port <= 0) continue;
       auto name = node_name(host_or_asked(text_or_empty(field(node, "endpoint")), asked_host), port);
       const auto role = text_or_empty(field(node, "role"));
-      if (role == "master" || role == "primary")
-        primary = std::move(name);
-      // Replicas flagged as failed, or "loading" (no replication offset yet: its data may be
-      // missing), serve no reads; CLUSTER SLOTS leaves the same replicas out.
-      else if (text_or_empty(field(node, "health")) == "online")
+      const auto health = text_or_empty(field(node, "health"));
+      if (role == "master" || role == "primary") {
+        // Right after a failover the shard lists its new primary and, until it comes back as a
+        // replica, the failed old one: the one that did not fail owns the slots.
+        if (primary.empty() || (primary_failed && health != "fail")) {
+          primary = std::move(name);
+          primary_failed = health == "fail";
+        }
+      } else if (health == "online") {
+        // Replicas flagged as failed, or "loading" (no replication offset yet: its data may be
+        // missing), serve no reads; CLUSTER SLOTS leaves the same replicas out.
         replicas.push_back(std::move(name));
+      }
     }
     if (primary.empty()) continue;  // a shard between primaries (failover under way): no owner to route to
     const auto& ranges = slots->items();

@@ -101,6 +101,19 @@ TEST_CASE("CLUSTER SHARDS: only online replicas serve reads", "[unit][cluster]")
   CHECK(replicas(t.value(), 100) == std::vector<std::string>{"10.0.0.6:7005"});
 }
 
+TEST_CASE("CLUSTER SHARDS: after a failover the primary that did not fail owns the slots", "[unit][cluster]") {
+  for (bool failed_first : {true, false}) {
+    const NodeFields old_primary{"10.0.0.1", 7000, 0, "master", "fail"}, promoted{"10.0.0.4", 7003};
+    const Value reply = Value::array({shard_record(
+        {0, 16383}, failed_first ? std::vector<NodeFields>{old_primary, promoted} : std::vector<NodeFields>{promoted, old_primary},
+        true)});
+    auto t = topology_from_shards(reply, "seed", false);
+    REQUIRE(t);
+    CHECK(owner(t.value(), 0) == "10.0.0.4:7003");
+    CHECK(replicas(t.value(), 0).empty());
+  }
+}
+
 TEST_CASE("CLUSTER SHARDS: the port to dial and the host of nodes without an endpoint", "[unit][cluster]") {
   SECTION("a node with both ports: tls-port over TLS, port otherwise") {
     const Value reply = Value::array({shard_record({0, 16383}, {{"10.0.0.1", 7000, 8000}}, true)});
