@@ -155,18 +155,26 @@ void ClientCore::exec(std::shared_ptr<const BatchData> shared, bool raise_on_err
 }
 
 void ClientCore::invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done) {
-  Command evalsha = script_command(script, options.keys, options.args);
-  std::string wire = evalsha.encoded();
-  Request r{wire, 1, timeout};
+  // The script and its EVALSHA stay together for a NOSCRIPT retry; the request borrows the bytes.
+  struct Call {
+    Script script;
+    std::string wire;
+  };
+  std::string wire = script_command(script, options.keys, options.args).encoded();
+  auto call = std::make_shared<const Call>(Call{std::move(script), std::move(wire)});
+  Request r;
+  r.borrowed = call->wire;
+  r.owner = call;
+  r.timeout = timeout;
   auto conn = main_;
   const auto started = std::chrono::steady_clock::now();
-  main_->send(std::move(r), [conn, script, wire, timeout, started, d = std::move(done)](Result<Replies> replies) mutable {
+  main_->send(std::move(r), [conn, call, timeout, started, d = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return std::move(d)(replies.error());
     Value& v = replies.value().front();
     if (!is_noscript(v)) return std::move(d)(to_result<Value>(std::move(v)));
     // Not cached on the server (never loaded, flushed, or a restarted server): load it and run it
     // again, both in one write.
-    Request again{Command{"SCRIPT", "LOAD", script.code()}.encoded() + wire, 2, remaining(timeout, started)};
+    Request again{Command{"SCRIPT", "LOAD", call->script.code()}.encoded() + call->wire, 2, remaining(timeout, started)};
     conn->send(std::move(again), [d = std::move(d)](Result<Replies> second) mutable {
       if (!second) return std::move(d)(second.error());
       auto& load = second.value()[0];
