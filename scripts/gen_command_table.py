@@ -40,6 +40,32 @@ def key_specs(specs):
     return result
 
 
+# Where each blocking command's timeout is (COMMAND does not say): index in argv (negative: from
+# the end) or the BLOCK option, and its unit. A blocking command missing here stops the generator.
+BLOCKING_TIMEOUTS = {
+    "BLPOP": "argument, -1, true",
+    "BRPOP": "argument, -1, true",
+    "BLMOVE": "argument, -1, true",
+    "BRPOPLPUSH": "argument, -1, true",
+    "BZPOPMIN": "argument, -1, true",
+    "BZPOPMAX": "argument, -1, true",
+    "BLMPOP": "argument, 1, true",  # BLMPOP timeout numkeys key ...
+    "BZMPOP": "argument, 1, true",
+    "WAIT": "argument, 2, false",  # WAIT numreplicas timeout
+    "WAITAOF": "argument, 3, false",  # WAITAOF numlocal numreplicas timeout
+    "XREAD": "block_option, 0, false",  # XREAD [COUNT n] [BLOCK ms] STREAMS ...
+    "XREADGROUP": "block_option, 0, false",
+}
+
+
+def blocking_timeout(name, flags):
+    if "blocking" not in flags:
+        return "{}"
+    if name.upper() not in BLOCKING_TIMEOUTS:
+        sys.exit("blocking command {}: add where its timeout is to BLOCKING_TIMEOUTS".format(name.upper()))
+    return "{BlockingTimeout::" + BLOCKING_TIMEOUTS[name.upper()] + "}"
+
+
 def entry(name, info):
     flags = set(info[2])
     tips = [t for t in info[7] if isinstance(t, str)]
@@ -51,7 +77,7 @@ def entry(name, info):
     return ('  {{"{name}", {{{specs}}}, {ro}, {bl}, RequestPolicy::{req}, ResponsePolicy::{resp}}},'.format(
         name=name.upper(), specs=spec_text,
         ro="true" if "readonly" in flags else "false",
-        bl="true" if "blocking" in flags else "false",
+        bl=blocking_timeout(name, flags),
         req=request or "none", resp=response or "none"))
 
 

@@ -1,10 +1,10 @@
 #include <glide/command.hpp>
+#include <glide/detail/command_table.hpp>
 
 #include <cctype>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <set>
 #include <iterator>
 
 namespace glide {
@@ -65,37 +65,30 @@ std::optional<Error> Command::unsupported() const {
                    "(pub/sub and MONITOR need a dedicated connection, not available yet)");
 }
 
-// Blocking commands wait on the server for their own timeout (in seconds, the last argument, or
-// the argument after BLOCK for XREAD/XREADGROUP); the request may then take that long plus the
-// usual request timeout. Zero on the server means forever, and so it does here.
+// Blocking commands wait on the server for their own timeout (where it is and in which unit: the
+// command table); the request may then take that long plus the usual request timeout. Zero on
+// the server means forever, and so it does here.
 std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request_timeout) const {
   // Every blocking command starts with B, W or X: the common case leaves after one byte.
   const std::string_view body = body_;
   const auto name_at = body.find("\r\n") + 2;
   const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
   if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
-  static const std::set<std::string, std::less<>> last_arg_seconds = {
-      "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BZPOPMIN", "BZPOPMAX", "BLMPOP", "BZMPOP"};
-  const std::string name = upper(first_argument(body));
-  const bool xread = name == "XREAD" || name == "XREADGROUP";
-  if (!xread && name != "WAIT" && name != "WAITAOF" && !last_arg_seconds.contains(name)) return request_timeout;
-  auto args = arguments();
+  const auto args = arguments();
+  const detail::CommandInfo* info = detail::find_command(args);
+  if (!info || info->blocking.where == detail::BlockingTimeout::not_blocking) return request_timeout;
+  const auto& where = info->blocking;
   std::string_view value;
-  double scale = 1000.0;
-  if (last_arg_seconds.contains(name)) {
-    // BLMPOP/BZMPOP put the timeout first: "BLMPOP timeout numkeys ...".
-    value = (name == "BLMPOP" || name == "BZMPOP") ? (args.size() > 1 ? args[1] : "") : args.back();
-  } else if (name == "WAIT") {
-    value = args.size() > 2 ? args[2] : "";
-    scale = 1.0;
-  } else if (name == "WAITAOF") {
-    value = args.size() > 3 ? args[3] : "";
-    scale = 1.0;
+  if (where.where == detail::BlockingTimeout::argument) {
+    const auto n = static_cast<int>(args.size());
+    const int at = where.index < 0 ? n + where.index : where.index;
+    if (at > 0 && at < n) value = args[static_cast<std::size_t>(at)];
   } else {
     for (std::size_t i = 1; i + 1 < args.size(); ++i)
-      if (upper(args[i]) == "BLOCK") value = args[i + 1], scale = 1.0;
-    if (value.empty()) return request_timeout;
+      if (iequals(args[i], "BLOCK")) value = args[i + 1];
+    if (value.empty()) return request_timeout;  // XREAD without BLOCK answers at once
   }
+  const double scale = where.in_seconds ? 1000.0 : 1.0;
   double server = 0;
   auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), server);
   if (ec != std::errc() || server <= 0) return std::chrono::milliseconds(0);

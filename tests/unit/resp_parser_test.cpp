@@ -686,6 +686,37 @@ TEST_CASE("Command: encoded() from an rvalue gives the same bytes, in the comman
   CHECK(Command{}.name().empty());
 }
 
+TEST_CASE("Command::timeout_for: every blocking command's own timeout plus the request timeout", "[unit][resp]") {
+  using std::chrono::milliseconds;
+  const milliseconds request(250);
+  const std::vector<std::pair<Command, milliseconds>> cases = {
+      {Command{"BLPOP", "a", "b", "2"}, milliseconds(2250)},
+      {Command{"brpop", "a", "0.5"}, milliseconds(750)},
+      {Command{"BLMOVE", "a", "b", "LEFT", "RIGHT", "1"}, milliseconds(1250)},
+      {Command{"BRPOPLPUSH", "a", "b", "3"}, milliseconds(3250)},
+      {Command{"BZPOPMIN", "z", "1"}, milliseconds(1250)},
+      {Command{"BZPOPMAX", "z", "1"}, milliseconds(1250)},
+      {Command{"BLMPOP", "2", "1", "a", "LEFT"}, milliseconds(2250)},
+      {Command{"BZMPOP", "1.5", "1", "z", "MIN"}, milliseconds(1750)},
+      {Command{"WAIT", "1", "100"}, milliseconds(350)},
+      {Command{"WAITAOF", "1", "0", "100"}, milliseconds(350)},
+      {Command{"XREAD", "COUNT", "1", "BLOCK", "1500", "STREAMS", "s", "$"}, milliseconds(1750)},
+      {Command{"XREADGROUP", "GROUP", "g", "c", "block", "10", "STREAMS", "s", ">"}, milliseconds(260)},
+      // Zero on the server is forever, and so it is here.
+      {Command{"BLPOP", "a", "0"}, milliseconds(0)},
+      {Command{"WAIT", "1", "0"}, milliseconds(0)},
+      // Not blocking: the request timeout.
+      {Command{"XREAD", "STREAMS", "s", "0"}, request},
+      {Command{"XADD", "s", "*", "f", "v"}, request},
+      {Command{"BITCOUNT", "k"}, request},
+      {Command{"GET", "k"}, request},
+  };
+  for (const auto& [command, expected] : cases) {
+    CAPTURE(command.encoded());
+    CHECK(command.timeout_for(request) == expected);
+  }
+}
+
 namespace {
 // Feeds `bytes` to `reader` in reads of at most `chunk` bytes (as a socket would) and collects the
 // replies.

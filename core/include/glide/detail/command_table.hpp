@@ -21,11 +21,20 @@ struct KeySpec {
   int a, b, c;  // range: lastkey, keystep, limit; keynum: keynumidx, firstkey, keystep
 };
 
+// Where a blocking command carries the time it may wait on the server. COMMAND's "blocking" flag
+// says which commands block; where their timeout sits the generator knows from the command docs.
+struct BlockingTimeout {
+  enum Where { not_blocking, argument, block_option };
+  Where where = not_blocking;
+  int index = 0;            // argument: its index in argv, from the end if negative (-1: the last)
+  bool in_seconds = false;  // else milliseconds
+};
+
 struct CommandInfo {
   std::string_view name;  // "GET", or "SCRIPT|EXISTS" for subcommands
   std::vector<KeySpec> keys;
   bool readonly;
-  bool blocking;
+  BlockingTimeout blocking;
   RequestPolicy request_policy;
   ResponsePolicy response_policy;
 };
