@@ -9,6 +9,33 @@ std::uint64_t next_batch_revision() noexcept {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
+void note_entry(BatchData& d, const Command& c) {
+  if (!d.refused) {
+    if (auto e = c.unsupported())
+      d.refused = Error(e->code(), "batch entry #" + std::to_string(d.offsets.size()) + ": " + std::string(e->message()));
+  }
+  if (auto b = c.blocking_timeout()) {
+    if (b->count() == 0)
+      d.blocks_forever = true;
+    else
+      d.blocking += *b;
+  }
+}
+
+std::string wrap_transaction(const BatchData& batch) {
+  std::string wire;
+  wire.reserve(batch.wire.size() + 32);
+  Command{"MULTI"}.encode_to(wire);
+  wire.append(batch.wire);
+  Command{"EXEC"}.encode_to(wire);
+  return wire;
+}
+
+std::chrono::milliseconds batch_timeout(const BatchData& batch, std::chrono::milliseconds timeout) {
+  if (batch.atomic || timeout.count() == 0) return timeout;
+  return batch.blocks_forever ? std::chrono::milliseconds(0) : timeout + batch.blocking;
+}
+
 Result<std::optional<std::vector<Reply>>> shape_batch_replies(const BatchData& batch, std::vector<Value> replies,
                                                               bool raise_on_error) {
   const std::size_t n = batch.size();

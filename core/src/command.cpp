@@ -66,33 +66,41 @@ std::optional<Error> Command::unsupported() const {
 }
 
 // Blocking commands wait on the server for their own timeout (where it is and in which unit: the
-// command table); the request may then take that long plus the usual request timeout. Zero on
-// the server means forever, and so it does here.
-std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request_timeout) const {
+// command table).
+std::optional<std::chrono::milliseconds> Command::blocking_timeout() const {
   // Every blocking command starts with B, W or X: the common case leaves after one byte.
   const std::string_view body = body_;
   const auto name_at = body.find("\r\n") + 2;
   const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
-  if (first != 'B' && first != 'W' && first != 'X') return request_timeout;
+  if (first != 'B' && first != 'W' && first != 'X') return std::nullopt;
   const auto args = arguments();
   const detail::CommandInfo* info = detail::find_command(args);
-  if (!info || info->blocking.where == detail::BlockingTimeout::not_blocking) return request_timeout;
-  const auto& where = info->blocking;
+  if (!info || info->blocking.where == detail::BlockingTimeout::not_blocking) return std::nullopt;
+  const auto& blocking = info->blocking;
   std::string_view value;
-  if (where.where == detail::BlockingTimeout::argument) {
+  if (blocking.where == detail::BlockingTimeout::argument) {
     const auto n = static_cast<int>(args.size());
-    const int at = where.index < 0 ? n + where.index : where.index;
+    const int at = blocking.index < 0 ? n + blocking.index : blocking.index;
     if (at > 0 && at < n) value = args[static_cast<std::size_t>(at)];
   } else {
     for (std::size_t i = 1; i + 1 < args.size(); ++i)
       if (iequals(args[i], "BLOCK")) value = args[i + 1];
-    if (value.empty()) return request_timeout;  // XREAD without BLOCK answers at once
+    if (value.empty()) return std::nullopt;  // XREAD without BLOCK answers at once
   }
-  const double scale = where.in_seconds ? 1000.0 : 1.0;
+  const double scale = blocking.in_seconds ? 1000.0 : 1.0;
   double server = 0;
   auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), server);
   if (ec != std::errc() || server <= 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale)) + request_timeout;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(server * scale));
+}
+
+// The request may take the server-side timeout plus the usual request timeout. Zero on the server
+// means forever, and so it does here.
+std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request_timeout) const {
+  const auto blocking = blocking_timeout();
+  if (!blocking) return request_timeout;
+  if (blocking->count() == 0 || request_timeout.count() == 0) return std::chrono::milliseconds(0);
+  return *blocking + request_timeout;
 }
 
 std::string Command::name() const { return upper(first_argument(body_)); }

@@ -35,7 +35,13 @@ struct BatchData {
   std::uint64_t revision = 0;
   std::string wire;
   std::vector<std::size_t> offsets;
-  std::vector<ScriptEntry> scripts;
+  std::vector<ScriptEntry> scripts;  // in entry order
+  // The first entry this client cannot run (SUBSCRIBE, MONITOR, ...): exec() refuses the batch.
+  std::optional<Error> refused;
+  // A pipeline waits this much longer than its timeout: its blocking commands' own timeouts
+  // (they run one after another). blocks_forever: one of them waits without limit.
+  std::chrono::milliseconds blocking{0};
+  bool blocks_forever = false;
 
   std::size_t size() const noexcept { return offsets.size(); }
   std::string_view command_wire(std::size_t i) const {
@@ -45,6 +51,11 @@ struct BatchData {
 };
 
 std::uint64_t next_batch_revision() noexcept;
+
+// What exec() must know of an entry without parsing it again: whether this client can run it,
+// and how long it may block.
+void note_entry(BatchData& d, const Command& c);
+
 
 template <class Derived>
 class BatchBase : public Commands<Derived> {
@@ -74,6 +85,9 @@ class BatchBase : public Commands<Derived> {
     data_->wire.clear();  // keeps the capacity, for the next round of commands
     data_->offsets.clear();
     data_->scripts.clear();
+    data_->refused.reset();
+    data_->blocking = std::chrono::milliseconds(0);
+    data_->blocks_forever = false;
   }
 
   // Inside a transaction a script is sent as EVAL (a NOSCRIPT inside MULTI could not be
@@ -90,6 +104,7 @@ class BatchBase : public Commands<Derived> {
   template <class T>
   Derived& run_command(const Command& c) {
     BatchData& d = writable();
+    note_entry(d, c);
     d.offsets.push_back(d.wire.size());
     c.encode_to(d.wire);
     return static_cast<Derived&>(*this);
@@ -106,6 +121,14 @@ class BatchBase : public Commands<Derived> {
 
   std::shared_ptr<BatchData> data_;
 };
+
+// MULTI, the commands, EXEC: written as one block, so nothing from another caller on the shared
+// connection can land inside the transaction.
+std::string wrap_transaction(const BatchData& batch);
+
+// How long exec() waits for the batch: `timeout`, plus what its blocking commands may wait on
+// the server (a pipeline's only: inside MULTI nothing blocks); zero: no limit.
+std::chrono::milliseconds batch_timeout(const BatchData& batch, std::chrono::milliseconds timeout);
 
 // The whole batch's outcome from its replies: N replies for a pipeline, MULTI's + N QUEUED +
 // EXEC's for a transaction.

@@ -5,7 +5,6 @@
 #include <glide/commands.hpp>
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
-#include <glide/detail/client_core.hpp>
 #include <glide/detail/client_handle.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/script.hpp>
@@ -18,7 +17,7 @@
 
 namespace glide {
 
-class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore, GlideClientConfiguration> {
+class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfiguration> {
  public:
   // A new client with the same configuration on a connection of its own. WATCH state belongs to
   // a connection, so optimistic transactions (WATCH ... exec(Batch(true))) on a client that other
@@ -26,7 +25,7 @@ class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore,
   template <class Token = boost::asio::deferred_t>
   auto open_session(Token&& token = {}) const {
     return detail::initiate<GlideClient>(std::forward<Token>(token), [core = core_, t = timeout_](auto done) mutable {
-      core->open_session([t, done = std::move(done)](Result<std::shared_ptr<detail::ClientCore>> r) mutable {
+      core->open_session([t, done = std::move(done)](Result<std::shared_ptr<detail::Engine>> r) mutable {
         if (!r) return std::move(done)(r.error());
         std::move(done)(GlideClient(std::move(r).value(), t));
       });
@@ -38,7 +37,7 @@ class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore,
   auto run_command(Command command, Token&& token = {}) {
     return detail::initiate<T>(std::forward<Token>(token),
                                [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
-                                 core->execute(std::move(c), t, detail::converting(std::move(done)));
+                                 core->execute(std::move(c), std::nullopt, t, detail::converting(std::move(done)));
                                });
   }
 
@@ -53,7 +52,7 @@ class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore,
     using Out = std::optional<std::vector<Reply>>;
     return detail::initiate<Out>(std::forward<Token>(token), [core = core_, data = batch.data(), raise_on_error,
                                                                t = options.timeout.value_or(timeout_)](auto done) mutable {
-      core->exec(std::move(data), raise_on_error, t, std::move(done));
+      core->exec(std::move(data), raise_on_error, ClusterBatchOptions{}, t, std::move(done));
     });
   }
 
@@ -97,15 +96,15 @@ class GlideClient : public detail::ClientHandle<GlideClient, detail::ClientCore,
   }
 
  private:
-  friend class detail::ClientHandle<GlideClient, detail::ClientCore, GlideClientConfiguration>;
-  GlideClient(std::shared_ptr<detail::ClientCore> core, std::chrono::milliseconds timeout)
+  friend class detail::ClientHandle<GlideClient, GlideClientConfiguration>;
+  GlideClient(std::shared_ptr<detail::Engine> core, std::chrono::milliseconds timeout)
       : ClientHandle(std::move(core), timeout) {}
 
   template <class Token>
   auto run_on_side(Command command, Token&& token) {
     return detail::initiate<void>(std::forward<Token>(token),
                                   [core = core_, c = std::move(command), t = timeout_](detail::Done<void> done) mutable {
-                                    core->execute_on_side(std::move(c), t, detail::converting(std::move(done)));
+                                    core->execute_on_side(std::move(c), std::nullopt, t, detail::converting(std::move(done)));
                                   });
   }
 };

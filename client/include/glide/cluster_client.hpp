@@ -6,7 +6,6 @@
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
 #include <glide/detail/client_handle.hpp>
-#include <glide/detail/cluster_core.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/route.hpp>
 #include <glide/script.hpp>
@@ -27,7 +26,7 @@ concept NotARoute = !std::constructible_from<Route, Token&&>;
 }  // namespace detail
 
 class GlideClusterClient
-    : public detail::ClientHandle<GlideClusterClient, detail::ClusterCore, GlideClusterClientConfiguration> {
+    : public detail::ClientHandle<GlideClusterClient, GlideClusterClientConfiguration> {
  public:
   // Typed commands come here: routed by keys (keys of different slots: errc::crossslot), by the
   // command's policy, or to a random node; several nodes' answers combined by the policy.
@@ -185,8 +184,8 @@ class GlideClusterClient
     });
   }
 
-  friend class detail::ClientHandle<GlideClusterClient, detail::ClusterCore, GlideClusterClientConfiguration>;
-  GlideClusterClient(std::shared_ptr<detail::ClusterCore> core, std::chrono::milliseconds timeout)
+  friend class detail::ClientHandle<GlideClusterClient, GlideClusterClientConfiguration>;
+  GlideClusterClient(std::shared_ptr<detail::Engine> core, std::chrono::milliseconds timeout)
       : ClientHandle(std::move(core), timeout) {}
 
   template <class T, class Token>

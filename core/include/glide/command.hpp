@@ -1,6 +1,7 @@
 #pragma once
 // A Command is a value: its arguments encoded to RESP once, when it is built.
 #include <glide/detail/resp.hpp>
+#include <glide/error.hpp>
 
 #include <charconv>
 #include <chrono>
@@ -72,9 +73,11 @@ class Command {
   }
   // The arguments decoded again (views into this command): for routing and for messages.
   std::vector<std::string_view> arguments() const;
-  // How long a request for this command may take: `request_timeout`, except for blocking
-  // commands (BLPOP, XREAD BLOCK, WAIT, ...), which wait their own server-side timeout plus
-  // `request_timeout`; a server-side timeout of 0 means no limit here either.
+  // For blocking commands (BLPOP, XREAD BLOCK, WAIT, ...): how long they may wait on the server
+  // (zero: without limit); nullopt for every other command (and XREAD without BLOCK).
+  std::optional<std::chrono::milliseconds> blocking_timeout() const;
+  // How long a request for this command may take: `request_timeout`, plus a blocking command's
+  // own server-side timeout; a server-side timeout of 0 means no limit here either.
   std::chrono::milliseconds timeout_for(std::chrono::milliseconds request_timeout) const;
   // The command name, upper-cased (e.g. "SET"; "SCRIPT LOAD" is "SCRIPT").
   std::string name() const;

@@ -1,9 +1,10 @@
 #pragma once
-// What both asynchronous clients are: a handle on a core shared by all copies (connections,
-// topology), plus this view's default timeout. The typed commands come from the Commands mixin;
+// What both asynchronous clients are: a handle on the engine all copies share (connections,
+// slot map, the request path), plus this view's default timeout. The typed commands come from the Commands mixin;
 // each client adds its own run_command and the operations only it has.
 #include <glide/commands.hpp>
 #include <glide/detail/async.hpp>
+#include <glide/detail/engine.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/script.hpp>
 
@@ -23,7 +24,7 @@ Done<Value> converting(Done<T> done) {
   };
 }
 
-template <class Derived, class Core, class Config>
+template <class Derived, class Config>
 class ClientHandle : public Commands<Derived> {
  public:
   using executor_type = boost::asio::any_io_executor;
@@ -34,7 +35,7 @@ class ClientHandle : public Commands<Derived> {
   template <class Token = boost::asio::deferred_t>
   static auto create(executor_type ex, Config config, Token&& token = {}) {
     return initiate<Derived>(std::forward<Token>(token), [ex, config = std::move(config)](auto done) mutable {
-      Core::create(ex, std::move(config), [done = std::move(done)](Result<std::shared_ptr<Core>> r) mutable {
+      Engine::create(ex, std::move(config), [done = std::move(done)](Result<std::shared_ptr<Engine>> r) mutable {
         if (!r) return std::move(done)(r.error());
         auto core = std::move(r).value();
         const auto timeout = core->request_timeout();
@@ -77,9 +78,9 @@ class ClientHandle : public Commands<Derived> {
   }
 
  protected:
-  ClientHandle(std::shared_ptr<Core> core, std::chrono::milliseconds timeout) : core_(std::move(core)), timeout_(timeout) {}
+  ClientHandle(std::shared_ptr<Engine> core, std::chrono::milliseconds timeout) : core_(std::move(core)), timeout_(timeout) {}
 
-  std::shared_ptr<Core> core_;
+  std::shared_ptr<Engine> core_;
   std::chrono::milliseconds timeout_;
 };
 

@@ -1,18 +1,17 @@
 #pragma once
 // NodeConnection: one multiplexed connection to one server. Any number of callers share it:
-// requests are coalesced into one write, replies come back in FIFO order. The Asio and OpenSSL
-// machinery stays in node_connection.cpp.
+// requests are coalesced into one write, replies come back in FIFO order. What it decides lives
+// in ConnectionMachine (sans-I/O); this layer only moves bytes, connects and fires the timer.
 #include <glide/config.hpp>
-#include <glide/detail/resp.hpp>
-#include <glide/value.hpp>
+#include <glide/detail/connection_machine.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <chrono>
 #include <memory>
 #include <string>
-#include <vector>
 
 namespace glide::detail {
 
@@ -29,8 +28,7 @@ struct ConnectionOptions {
   std::size_t inflight_limit = 1000;
   BackoffStrategy backoff;
   ParserLimits limits;
-  // An idle connection is probed with PING this often; no answer within connection_timeout and
-  // the link is taken for dead and reconnected. Zero turns the probe off.
+  // An idle connection is sent a PING this often, and a silent one is looked into. Zero: never.
   std::chrono::milliseconds heartbeat_interval{1000};
 };
 
@@ -61,44 +59,36 @@ Result<ConnectionOptions> connection_options(const Config& config) {
   return o;
 }
 
-using Replies = std::vector<Value>;
-using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
-
-struct Request {
-  Request() = default;
-  Request(std::string wire_, std::size_t expected_, std::chrono::milliseconds timeout_)
-      : wire(std::move(wire_)), expected(expected_), timeout(timeout_) {}
-
-  std::string wire;                       // one or more encoded commands
-  std::size_t expected = 1;               // how many replies they produce
-  std::chrono::milliseconds timeout{0};   // zero: wait as long as it takes
-  // Instead of `wire`: bytes owned by someone else (a Batch's encoded commands), kept alive by
-  // `owner` until they are queued, so that a batch run again and again is never copied first.
-  std::string_view borrowed;
-  std::shared_ptr<const void> owner;
-
-  std::string_view bytes() const noexcept { return owner ? borrowed : std::string_view(wire); }
-};
+// The commands a new link with these options sends first. Never logged: they carry credentials.
+Handshake make_handshake(const ConnectionOptions& options);
 
 class NodeConnection {
  public:
+  using Strand = boost::asio::strand<boost::asio::any_io_executor>;
   virtual ~NodeConnection() = default;
 
-  // Checks the options (a configuration_error for what cannot work, e.g. a missing
-  // certificate file) and builds an unconnected connection on `ex`.
-  static Result<std::shared_ptr<NodeConnection>> make(boost::asio::any_io_executor ex, ConnectionOptions options);
+  // Checks the options (a configuration_error for what cannot work, e.g. a missing certificate
+  // file) and builds an unconnected connection whose handlers all run on `strand`. Whoever
+  // drives several connections from one strand needs no locks of its own.
+  static Result<std::shared_ptr<NodeConnection>> make(Strand strand, ConnectionOptions options);
 
   // Connects now (TCP, TLS, handshake). Completes once with the first attempt's outcome; later
   // losses reconnect by themselves.
   virtual void connect(boost::asio::any_completion_handler<void(Result<void>)> handler) = 0;
-  // Queues a request. The handler runs on the connection's strand with all `expected` replies
-  // (error replies stay in place as error Values) or with why they could not be had.
+  // Queues a request. The handler runs on the strand with all `expected` replies (error replies
+  // stay in place as error Values) or with why they could not be had.
   virtual void send(Request request, ReplyHandler handler) = 0;
+  // The same over a second connection to this server, opened on first use: SCRIPT KILL and
+  // FUNCTION KILL must not wait behind the script they stop. It also probes the server when
+  // this connection falls silent.
+  virtual void send_side(Request request, ReplyHandler handler) = 0;
   // Completes everything pending with errc::closing and drops the link for good.
   virtual void close() = 0;
 
   virtual const NodeAddress& address() const noexcept = 0;
-  virtual boost::asio::any_io_executor get_executor() const = 0;
+  // Links established so far (read from any thread): what was learned on one link, such as the
+  // scripts loaded there, holds until this changes.
+  virtual std::uint64_t links() const noexcept = 0;
 };
 
 }  // namespace glide::detail

@@ -1,0 +1,615 @@
+// The one request path. Every operation becomes an Exchange (cluster/exchange.hpp), a state
+// machine that decides what goes where and what goes again; the engine only carries out its
+// actions over Asio: sends on the nodes' connections, slot map refreshes, pauses. Everything
+// here runs on one strand, shared with the connections, so nothing needs a lock.
+#include <glide/detail/engine.hpp>
+#include <glide/detail/exchange.hpp>
+#include <glide/detail/log.hpp>
+#include <glide/detail/node_connection.hpp>
+#include <glide/detail/pipeline_plan.hpp>
+#include <glide/detail/reply.hpp>
+#include <glide/detail/slot_map.hpp>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <unordered_map>
+#include <variant>
+
+namespace glide::detail {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// A burst of MOVED replies (a slot migrated) triggers one refresh, not one per reply.
+constexpr milliseconds min_refresh_interval{100};
+// How long a node that failed a request or a topology read is asked last for the topology.
+constexpr milliseconds unreachable_memory{30000};
+
+NodeAddress parse_node(const std::string& node) {
+  const auto colon = node.rfind(':');
+  NodeAddress a;
+  a.host = node.substr(0, colon);
+  std::from_chars(node.data() + colon + 1, node.data() + node.size(), a.port);
+  return a;
+}
+
+Clock::time_point deadline_after(milliseconds timeout) {
+  return timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
+}
+
+// One operation in flight: its exchange and whom to tell.
+struct Run {
+  Run(Entries entries, ExchangeRules rules, Clock::time_point deadline, Done<std::vector<Value>> d)
+      : exchange(std::move(entries), rules, deadline), done(std::move(d)) {}
+  Exchange exchange;
+  Done<std::vector<Value>> done;
+};
+
+// What either configuration says about the engine itself.
+struct Settings {
+  std::vector<NodeAddress> seeds;
+  bool cluster = false;
+  bool use_tls = false;
+  bool lazy_connect = false;
+  ReadFrom read_from = ReadFrom::PRIMARY;
+  milliseconds request_timeout{250};
+  milliseconds connection_timeout{2000};
+  std::optional<milliseconds> periodic_checks;
+  std::variant<GlideClientConfiguration, GlideClusterClientConfiguration> config;
+};
+
+template <class Config>
+Settings settings_of(Config config) {
+  Settings s;
+  s.seeds = config.addresses;
+  s.use_tls = config.use_tls;
+  s.lazy_connect = config.lazy_connect;
+  s.read_from = config.read_from;
+  s.request_timeout = config.request_timeout;
+  s.connection_timeout = config.connection_timeout;
+  if constexpr (std::is_same_v<Config, GlideClusterClientConfiguration>) {
+    s.cluster = true;
+    s.periodic_checks = config.periodic_checks;
+  }
+  s.config = std::move(config);
+  return s;
+}
+
+class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
+ public:
+  EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
+      : executor_(ex), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
+        map_(settings_.read_from) {
+    if (!settings_.cluster) map_ = SlotMap::standalone(node_name(base_.address.host, base_.address.port));
+  }
+  ~EngineImpl() { close_all(); }
+
+  template <class Config>
+  static void create(asio::any_io_executor ex, Config config, Done<std::shared_ptr<Engine>> done);
+
+  const Settings& settings() const noexcept { return settings_; }
+  void close_all();
+
+  // ---- operations, on the strand ----------------------------------------------------------
+  void execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done);
+  void execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done);
+  void execute_on_side(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done);
+  void exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options, milliseconds timeout,
+            Done<Batches> done);
+  void invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done);
+  void invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout, Done<ClusterValue<Value>> done);
+
+  template <class F>
+  void on_strand(F&& f) {
+    asio::dispatch(strand_, std::forward<F>(f));
+  }
+  // Runs an operation on the strand: callers may be on any thread.
+  template <class... Params, class... Args>
+  void call(void (EngineImpl::*op)(Params...), Args&&... args) {
+    on_strand([self = shared_from_this(), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
+  }
+  asio::any_io_executor executor() const { return executor_; }
+
+  // ---- Routing ----------------------------------------------------------------------------
+  std::string owner(int slot) override { return map_.owner(slot); }
+  void moved(int slot, const std::string& node) override {
+    map_.moved(slot, node);
+    refresh_topology();
+  }
+  ScriptCache& scripts(const std::string& node) override { return this->node(node).scripts; }
+  std::uint64_t links(const std::string& node) override { return this->node(node).connection->links(); }
+
+ private:
+  struct Node {
+    std::shared_ptr<NodeConnection> connection;
+    ScriptCache scripts;
+    bool plain = false;  // opened without READONLY
+  };
+
+  Node& node(const std::string& name);
+  ExchangeRules single_rules() const;
+  void start(std::shared_ptr<Run> run);
+  void drive(const std::shared_ptr<Run>& run);
+  void run_single(Entries entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
+                  Done<std::vector<Value>> done);
+  void exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
+                   Clock::time_point deadline, Done<Batches> done);
+  void exec_pipeline(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
+                     Clock::time_point deadline, Done<Batches> done);
+  Result<std::shared_ptr<const PipelinePlan>> pipeline_plan(const BatchData& batch, const std::optional<Route>& route);
+
+  // ---- topology (cluster) -----------------------------------------------------------------
+  void refresh_topology(std::function<void()> done = {});
+  void fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done);
+  void read_topology(const std::string& node, bool shards, std::function<void(Result<Topology>, bool reached)> done);
+  std::vector<std::string> refresh_candidates();
+  void install(Topology t);
+  void schedule_periodic_refresh();
+
+  asio::any_io_executor executor_;
+  NodeConnection::Strand strand_;
+  Settings settings_;
+  ConnectionOptions base_;
+  SlotMap map_;
+  std::unordered_map<std::string, Node> nodes_;
+  std::shared_ptr<const PipelinePlan> last_plan_;
+  std::unordered_map<std::string, Clock::time_point> unreachable_;  // when a node last failed us
+  bool refreshing_ = false;
+  Clock::time_point last_refresh_{};
+  std::vector<std::function<void()>> refresh_waiters_;
+  bool shards_unknown_ = false;  // a node refused CLUSTER SHARDS (a server before 7.0)
+  std::shared_ptr<asio::steady_timer> periodic_timer_;
+  bool closed_ = false;
+};
+
+EngineImpl& impl(Engine& e) { return static_cast<EngineImpl&>(e); }
+const EngineImpl& impl(const Engine& e) { return static_cast<const EngineImpl&>(e); }
+
+// ---- connections ------------------------------------------------------------------------------
+
+EngineImpl::Node& EngineImpl::node(const std::string& name) {
+  if (auto it = nodes_.find(name); it != nodes_.end()) return it->second;
+  ConnectionOptions o = base_;
+  o.address = parse_node(name);
+  o.readonly = map_.is_replica(name);  // a replica answers reads only after READONLY
+  Node n;
+  n.connection = NodeConnection::make(strand_, std::move(o)).value();  // the options were checked at create
+  n.plain = !map_.is_replica(name);
+  if (closed_) n.connection->close();
+  return nodes_.emplace(name, std::move(n)).first->second;
+}
+
+void EngineImpl::close_all() {
+  closed_ = true;
+  if (periodic_timer_) periodic_timer_->cancel();
+  for (auto& [name, n] : nodes_) n.connection->close();
+}
+
+template <class Config>
+void EngineImpl::create(asio::any_io_executor ex, Config config, Done<std::shared_ptr<Engine>> done) {
+  auto base = connection_options(config);
+  if (!base) return std::move(done)(base.error());
+  auto engine = std::make_shared<EngineImpl>(ex, settings_of(std::move(config)), std::move(base).value());
+  // Checking the options once (e.g. TLS files) makes later per-node connections infallible.
+  if (auto probe = NodeConnection::make(engine->strand_, engine->base_); !probe) return std::move(done)(probe.error());
+  engine->on_strand([engine, done = std::move(done)]() mutable {
+    if (!engine->settings_.cluster) {
+      auto& n = engine->node(engine->map_.owner(-1));
+      if (engine->settings_.lazy_connect) return std::move(done)(std::shared_ptr<Engine>(engine));
+      return n.connection->connect([engine, done = std::move(done)](Result<void> r) mutable {
+        if (!r) {
+          engine->close_all();
+          return std::move(done)(r.error());
+        }
+        std::move(done)(std::shared_ptr<Engine>(engine));
+      });
+    }
+    std::vector<std::string> seeds;
+    for (const auto& a : engine->settings_.seeds) seeds.push_back(node_name(a.host, a.port));
+    auto shared_done = std::make_shared<Done<std::shared_ptr<Engine>>>(std::move(done));
+    engine->fetch_topology(std::move(seeds), 0, [engine, shared_done](Result<Topology> t) {
+      if (!t) {
+        engine->close_all();
+        return std::move(*shared_done)(t.error());
+      }
+      engine->install(std::move(t).value());
+      engine->schedule_periodic_refresh();
+      std::move(*shared_done)(std::shared_ptr<Engine>(engine));
+    });
+  });
+}
+
+// ---- driving an exchange ------------------------------------------------------------------------
+
+void EngineImpl::start(std::shared_ptr<Run> run) {
+  run->exchange.start(*this, Clock::now());
+  drive(run);
+}
+
+// Carries out what the exchange asks for. A connection may complete a send at once (closed,
+// over its limit), re-entering here: the sends are taken out first, and the run is finished once.
+void EngineImpl::drive(const std::shared_ptr<Run>& run) {
+  Exchange& ex = run->exchange;
+  auto sends = std::move(ex.sends());
+  ex.sends().clear();
+  auto self = shared_from_this();
+  for (auto& s : sends) {
+    auto on_replies = [self, run, group = s.group](Result<Replies> replies) {
+      run->exchange.replied(group, std::move(replies), *self, Clock::now());
+      self->drive(run);
+    };
+    Node& n = node(s.node);
+    if (s.side)
+      n.connection->send_side(std::move(s.request), std::move(on_replies));
+    else
+      n.connection->send(std::move(s.request), std::move(on_replies));
+  }
+  if (ex.take_refresh()) {
+    return refresh_topology([self, run] {
+      run->exchange.resume(*self, Clock::now());
+      self->drive(run);
+    });
+  }
+  if (auto until = ex.take_pause()) {
+    auto timer = std::make_shared<asio::steady_timer>(strand_, *until);
+    return timer->async_wait([self, run, timer](boost::system::error_code) {
+      run->exchange.resume(*self, Clock::now());
+      self->drive(run);
+    });
+  }
+  if (ex.finished() && run->done) std::move(run->done)(ex.take_result());
+}
+
+ExchangeRules EngineImpl::single_rules() const {
+  ExchangeRules rules;
+  rules.follow_topology = settings_.cluster;
+  return rules;
+}
+
+void EngineImpl::run_single(Entries entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
+                            Done<std::vector<Value>> done) {
+  auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
+  for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
+  if (plan.multi) run->exchange.gather(0, how, plan.policy);
+  start(std::move(run));
+}
+
+// The answer of a one-entry exchange; an error reply is the Result's error.
+Done<std::vector<Value>> first_value(Done<Value> done) {
+  return [d = std::move(done)](Result<std::vector<Value>> r) mutable {
+    if (!r) return std::move(d)(r.error());
+    std::move(d)(to_result<Value>(std::move(r.value().front())));
+  };
+}
+
+// A multi-node route's answers as they came from each node; any error reply fails it.
+Done<std::vector<Value>> per_node_value(bool multi, Done<ClusterValue<Value>> done) {
+  return [multi, d = std::move(done)](Result<std::vector<Value>> r) mutable {
+    if (!r) return std::move(d)(r.error());
+    Value& v = r.value().front();
+    if (!multi) {
+      if (auto e = v.as_error()) return std::move(d)(std::move(*e));
+      return std::move(d)(ClusterValue<Value>(std::move(v)));
+    }
+    std::map<std::string, Value> per_node;
+    for (auto& [node, answer] : v.entries()) {
+      if (auto e = answer.as_error()) return std::move(d)(std::move(*e));
+      per_node.emplace(node.str(), std::move(answer));
+    }
+    std::move(d)(ClusterValue<Value>(std::move(per_node)));
+  };
+}
+
+// ---- operations -------------------------------------------------------------------------------
+
+void EngineImpl::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
+  auto plan = map_.plan_command(command, route);
+  if (!plan) return std::move(done)(plan.error());
+  timeout = command.timeout_for(timeout);
+  Entries e;
+  e.one = std::move(command).encoded();
+  run_single(std::move(e), plan.value(), Gather::by_policy, single_rules(), timeout, first_value(std::move(done)));
+}
+
+void EngineImpl::execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done) {
+  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
+  auto plan = map_.plan_command(command, route);
+  if (!plan) return std::move(done)(plan.error());
+  // The blocking rule holds here too: WAIT 1 1000 with an explicit route once timed out after
+  // request_timeout while the server was still waiting.
+  timeout = command.timeout_for(timeout);
+  Entries e;
+  e.one = std::move(command).encoded();
+  const bool multi = plan.value().multi;
+  run_single(std::move(e), plan.value(), Gather::per_node, single_rules(), timeout, per_node_value(multi, std::move(done)));
+}
+
+void EngineImpl::execute_on_side(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  auto plan = map_.plan_route(route.value_or(Route(AllPrimaries{})), false);
+  if (!plan) return std::move(done)(plan.error());
+  // SCRIPT KILL on all primaries: fine when one of them had a script to kill.
+  plan.value().policy = ResponsePolicy::one_succeeded;
+  auto rules = single_rules();
+  rules.side = true;
+  Entries e;
+  e.one = std::move(command).encoded();
+  run_single(std::move(e), plan.value(), Gather::by_policy, rules, timeout, first_value(std::move(done)));
+}
+
+void EngineImpl::invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done) {
+  Command c{"EVALSHA", script.get_hash()};
+  c.arg(options.keys.size()).args(options.keys).args(options.args);
+  std::optional<Route> route;
+  if (options.keys.empty()) route = RandomNode{};  // a keyless script runs on any primary
+  auto plan = map_.plan_command(c, route);
+  if (!plan) return std::move(done)(plan.error());
+  Entries e;
+  e.one = std::move(c).encoded();
+  e.one_script = std::move(script);
+  run_single(std::move(e), plan.value(), Gather::by_policy, single_rules(), timeout, first_value(std::move(done)));
+}
+
+void EngineImpl::invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout,
+                                     Done<ClusterValue<Value>> done) {
+  Command c{"EVALSHA", script.get_hash(), "0"};
+  c.args(args.args);
+  auto plan = map_.plan_route(route, false);
+  if (!plan) return std::move(done)(plan.error());
+  Entries e;
+  e.one = std::move(c).encoded();
+  e.one_script = std::move(script);
+  const bool multi = plan.value().multi;
+  run_single(std::move(e), plan.value(), Gather::per_node, single_rules(), timeout, per_node_value(multi, std::move(done)));
+}
+
+// ---- batches ----------------------------------------------------------------------------------
+
+void EngineImpl::exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options,
+                      milliseconds timeout, Done<Batches> done) {
+  if (batch->size() == 0) return std::move(done)(Batches(std::vector<Reply>{}));
+  if (batch->refused) return std::move(done)(*batch->refused);
+  // A batch runs where one node is: AllPrimaries / AllNodes once sent it to the first primary of
+  // the list, silently. GLIDE takes single-node routes only here.
+  if (options.route && (std::holds_alternative<AllPrimaries>(*options.route) || std::holds_alternative<AllNodes>(*options.route)))
+    return std::move(done)(fail(errc::configuration_error, "a batch takes a single-node route (not AllPrimaries or AllNodes)"));
+  const auto deadline = deadline_after(batch_timeout(*batch, options.timeout.value_or(timeout)));
+  if (batch->atomic) return exec_atomic(std::move(batch), raise_on_error, options, deadline, std::move(done));
+  exec_pipeline(std::move(batch), raise_on_error, options, deadline, std::move(done));
+}
+
+Done<std::vector<Value>> shaped(std::shared_ptr<const BatchData> batch, bool raise_on_error, Done<Engine::Batches> done) {
+  return [batch, raise_on_error, d = std::move(done)](Result<std::vector<Value>> r) mutable {
+    if (!r) return std::move(d)(r.error());
+    std::vector<Value> replies = batch->atomic ? std::move(r.value().front().items()) : std::move(r).value();
+    std::move(d)(shape_batch_replies(*batch, std::move(replies), raise_on_error));
+  };
+}
+
+void EngineImpl::exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
+                             Clock::time_point deadline, Done<Batches> done) {
+  int slot = -1;
+  if (settings_.cluster) {
+    auto slots = entry_slots(*batch);
+    if (!slots) return std::move(done)(slots.error());
+    for (std::size_t i = 0; i < slots.value().size(); ++i) {
+      const int s = slots.value()[i];
+      if (s < 0) continue;
+      if (slot >= 0 && s != slot)
+        return std::move(done)(fail(errc::crossslot, "CROSSSLOT an atomic batch must keep all keys in one slot; entry #" +
+                                                         std::to_string(i) + " is in slot " + std::to_string(s) +
+                                                         ", an earlier one in slot " + std::to_string(slot)));
+      slot = s;
+    }
+  }
+  std::string target = map_.owner(slot);
+  if (options.route) {
+    auto p = map_.plan_route(*options.route, false);
+    if (!p) return std::move(done)(p.error());
+    target = p.value().nodes.front();
+  }
+  auto rules = single_rules();
+  rules.atomic = true;
+  rules.retry_unsent = false;
+  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, shaped(batch, raise_on_error, std::move(done)));
+  run->exchange.add_part(0, target, slot);
+  start(std::move(run));
+}
+
+void EngineImpl::exec_pipeline(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
+                               Clock::time_point deadline, Done<Batches> done) {
+  auto rules = single_rules();
+  const auto retry = options.retry_strategy.value_or(BatchRetryStrategy{});
+  rules.retry_transient = retry.retry_server_error;
+  rules.retry_lost = retry.retry_connection_error;
+  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, shaped(batch, raise_on_error, std::move(done)));
+  Exchange& ex = run->exchange;
+  if (!settings_.cluster) {
+    const std::string server = map_.owner(-1);
+    for (std::uint32_t i = 0; i < batch->size(); ++i) ex.add_part(i, server, -1);
+    ex.prepare(0, static_cast<std::uint32_t>(batch->size()), batch->wire, batch);
+    return start(std::move(run));
+  }
+  auto planned = pipeline_plan(*batch, options.route);
+  if (!planned) return std::move(run->done)(planned.error());
+  const auto& plan = planned.value();
+  for (const auto& group : plan->groups) {
+    const auto first = static_cast<std::uint32_t>(ex.parts().size());
+    for (auto i : group.entries) ex.add_part(i, group.node, plan->slots[i]);
+    ex.prepare(first, static_cast<std::uint32_t>(group.entries.size()), group.wire, plan);
+  }
+  for (const auto& f : plan->fan_outs) ex.gather(f.entry, Gather::by_policy, f.policy);
+  start(std::move(run));
+}
+
+// The plan of the last batch run here is kept while neither the batch (its revision) nor the
+// slot map changes: a batch run again and again is split once.
+Result<std::shared_ptr<const PipelinePlan>> EngineImpl::pipeline_plan(const BatchData& batch, const std::optional<Route>& route) {
+  if (!route && last_plan_ && last_plan_->revision == batch.revision && last_plan_->epoch == map_.epoch()) return last_plan_;
+  auto plan = plan_pipeline(map_, batch, route);
+  if (plan && !route) last_plan_ = plan.value();
+  return plan;
+}
+
+// ---- topology ---------------------------------------------------------------------------------
+
+std::vector<std::string> EngineImpl::refresh_candidates() {
+  std::vector<std::string> candidates;
+  for (const auto& s : map_.topology().shards) candidates.push_back(s.primary);
+  for (const auto& s : map_.topology().shards) candidates.insert(candidates.end(), s.replicas.begin(), s.replicas.end());
+  for (const auto& a : settings_.seeds) candidates.push_back(node_name(a.host, a.port));
+  // Nodes that just failed us go last: asking a dead primary first cost every refresh
+  // connection_timeout + request_timeout, right when a failover needs the new map.
+  const auto now = Clock::now();
+  std::stable_partition(candidates.begin(), candidates.end(), [&](const std::string& node) {
+    auto it = unreachable_.find(node);
+    return it == unreachable_.end() || now - it->second > unreachable_memory;
+  });
+  return candidates;
+}
+
+// Reads the slot map again (once for any number of callers waiting at the same time, and not
+// more often than min_refresh_interval); `done` runs after, whatever came of it. A standalone
+// client has nothing to read.
+void EngineImpl::refresh_topology(std::function<void()> done) {
+  if (!settings_.cluster || closed_) {
+    if (done) asio::post(strand_, std::move(done));
+    return;
+  }
+  if (done) refresh_waiters_.push_back(std::move(done));
+  if (refreshing_) return;
+  refreshing_ = true;
+  const auto wait = std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(last_refresh_ + min_refresh_interval - Clock::now()));
+  auto timer = std::make_shared<asio::steady_timer>(strand_, wait);
+  timer->async_wait([self = shared_from_this(), timer](boost::system::error_code) {
+    self->fetch_topology(self->refresh_candidates(), 0, [self](Result<Topology> t) {
+      if (t) self->install(std::move(t).value());
+      self->refreshing_ = false;
+      auto waiters = std::move(self->refresh_waiters_);
+      self->refresh_waiters_.clear();
+      for (auto& w : waiters) w();
+    });
+  });
+}
+
+void EngineImpl::fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done) {
+  if (index >= candidates.size())
+    return done(fail(errc::connection_error, "no cluster node answered CLUSTER SHARDS or CLUSTER SLOTS (tried " +
+                                                 std::to_string(candidates.size()) + " nodes)"));
+  const std::string node = candidates[index];
+  auto self = shared_from_this();
+  read_topology(node, !shards_unknown_, [self, node, candidates = std::move(candidates), index,
+                                         done = std::move(done)](Result<Topology> t, bool reached) mutable {
+    if (t) return done(std::move(t));
+    log::warn("cluster topology from {} unavailable: {}", node, t.error().message());
+    if (!reached) self->unreachable_[node] = Clock::now();
+    if (index + 1 < candidates.size()) return self->fetch_topology(std::move(candidates), index + 1, std::move(done));
+    done(fail(errc::connection_error, "cannot read the cluster topology: " + std::string(t.error().message())));
+  });
+}
+
+void EngineImpl::read_topology(const std::string& node, bool shards, std::function<void(Result<Topology>, bool reached)> done) {
+  Request r{(shards ? Command{"CLUSTER", "SHARDS"} : Command{"CLUSTER", "SLOTS"}).encoded(), 1,
+            settings_.connection_timeout + settings_.request_timeout};
+  auto self = shared_from_this();
+  this->node(node).connection->send(std::move(r), [self, node, shards, done = std::move(done)](Result<Replies> replies) mutable {
+    if (!replies) return done(fail(replies.error()), false);
+    const Value& v = replies.value().front();
+    const auto asked_host = parse_node(node).host;
+    if (!shards) return done(v.is_error() ? fail(errc::request_error, v.str()) : topology_from_slots(v, asked_host), true);
+    if (!v.is_error()) return done(topology_from_shards(v, asked_host, self->settings_.use_tls), true);
+    // Servers before 7.0 do not know CLUSTER SHARDS: ask them for CLUSTER SLOTS from now on.
+    self->read_topology(node, false, [self, node, done = std::move(done)](Result<Topology> t, bool reached) mutable {
+      if (t && !std::exchange(self->shards_unknown_, true))
+        log::info("cluster node {} does not answer CLUSTER SHARDS; reading CLUSTER SLOTS instead", node);
+      done(std::move(t), reached);
+    });
+  });
+}
+
+void EngineImpl::install(Topology t) {
+  // A connection opened before we knew its node is a replica (a seed, or a node that used to be
+  // hidden) lacks READONLY: reads routed to that replica came back MOVED and were served by the
+  // primary. If the node never was a primary, nothing but topology reads went over it: it is
+  // dropped and the next use opens one with READONLY. (A primary demoted by a failover keeps its
+  // connection: requests may be in flight; its replica reads are redirected, still right.)
+  for (const auto& shard : t.shards)
+    for (const auto& r : shard.replicas) {
+      auto it = nodes_.find(r);
+      if (it == nodes_.end() || !it->second.plain) continue;
+      bool was_primary = false;
+      for (const auto& old : map_.topology().shards) was_primary = was_primary || old.primary == r;
+      if (was_primary) continue;
+      it->second.connection->close();
+      nodes_.erase(it);
+    }
+  map_.install(std::move(t));
+  last_refresh_ = Clock::now();
+}
+
+void EngineImpl::schedule_periodic_refresh() {
+  const auto interval = settings_.periodic_checks.value_or(milliseconds(60000));
+  if (interval.count() <= 0 || closed_) return;
+  periodic_timer_ = std::make_shared<asio::steady_timer>(strand_, interval);
+  std::weak_ptr<EngineImpl> weak = shared_from_this();
+  periodic_timer_->async_wait([weak, timer = periodic_timer_](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    self->refresh_topology();
+    self->schedule_periodic_refresh();
+  });
+}
+
+}  // namespace
+
+// ---- the public face: every operation moves onto the strand -------------------------------------
+
+void Engine::create(asio::any_io_executor ex, GlideClientConfiguration config, Done<std::shared_ptr<Engine>> done) {
+  EngineImpl::create(std::move(ex), std::move(config), std::move(done));
+}
+void Engine::create(asio::any_io_executor ex, GlideClusterClientConfiguration config, Done<std::shared_ptr<Engine>> done) {
+  EngineImpl::create(std::move(ex), std::move(config), std::move(done));
+}
+
+void Engine::open_session(Done<std::shared_ptr<Engine>> done) const {
+  const auto& e = impl(*this);
+  EngineImpl::create(e.executor(), std::get<GlideClientConfiguration>(e.settings().config), std::move(done));
+}
+
+void Engine::close() {
+  impl(*this).on_strand([self = impl(*this).shared_from_this()] { self->close_all(); });
+}
+
+std::chrono::milliseconds Engine::request_timeout() const noexcept { return impl(*this).settings().request_timeout; }
+
+void Engine::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  impl(*this).call(&EngineImpl::execute, std::move(command), std::move(route), timeout, std::move(done));
+}
+void Engine::execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done) {
+  impl(*this).call(&EngineImpl::execute_per_node, std::move(command), std::move(route), timeout, std::move(done));
+}
+void Engine::execute_on_side(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  impl(*this).call(&EngineImpl::execute_on_side, std::move(command), std::move(route), timeout, std::move(done));
+}
+void Engine::exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options, milliseconds timeout,
+                  Done<Batches> done) {
+  impl(*this).call(&EngineImpl::exec, std::move(batch), raise_on_error, std::move(options), timeout, std::move(done));
+}
+void Engine::invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done) {
+  impl(*this).call(&EngineImpl::invoke_script, std::move(script), std::move(options), timeout, std::move(done));
+}
+void Engine::invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout,
+                                 Done<ClusterValue<Value>> done) {
+  impl(*this).call(&EngineImpl::invoke_script_route, std::move(script), std::move(args), std::move(route), timeout,
+                   std::move(done));
+}
+
+}  // namespace glide::detail

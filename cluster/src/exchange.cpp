@@ -1,0 +1,390 @@
+#include <glide/detail/exchange.hpp>
+#include <glide/command.hpp>
+
+#include <algorithm>
+
+namespace glide::detail {
+
+const Script* Entries::script(std::size_t i) const {
+  if (!batch) return one_script ? &*one_script : nullptr;
+  if (batch->atomic) return nullptr;  // a transaction sends its scripts as EVAL
+  const auto& scripts = batch->scripts;  // in entry order
+  auto it = std::lower_bound(scripts.begin(), scripts.end(), i, [](const auto& s, std::size_t at) { return s.index < at; });
+  return it != scripts.end() && it->index == i ? &it->script : nullptr;
+}
+
+Exchange::Exchange(Entries entries, ExchangeRules rules, TimePoint deadline)
+    : entries_(std::move(entries)), rules_(rules), deadline_(deadline) {
+  if (rules_.atomic) transaction_ = wrap_transaction(*entries_.batch);
+}
+
+std::uint16_t Exchange::node_index(const std::string& node) {
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i] == node) return static_cast<std::uint16_t>(i);
+  nodes_.push_back(node);
+  return static_cast<std::uint16_t>(nodes_.size() - 1);
+}
+
+void Exchange::add_part(std::uint32_t entry, const std::string& node, int slot) {
+  Part p;
+  p.entry = entry;
+  p.node = node_index(node);
+  p.slot = slot;
+  parts_.push_back(std::move(p));
+}
+
+void Exchange::gather(std::uint32_t entry, Gather how, ResponsePolicy policy) { gathers_.push_back({entry, how, policy}); }
+
+void Exchange::prepare(std::uint32_t first_part, std::uint32_t count, std::string_view wire, std::shared_ptr<const void> owner) {
+  prepared_.push_back({first_part, count, wire});
+  prepared_owner_ = std::move(owner);
+}
+
+std::chrono::milliseconds Exchange::remaining(TimePoint now) const {
+  if (deadline_ == TimePoint::max()) return std::chrono::milliseconds(0);  // no limit
+  // A spent deadline leaves 1 ms: the request then times out at once, on the connection's terms.
+  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - now), std::chrono::milliseconds(1));
+}
+
+// ---- sending ----------------------------------------------------------------------------------
+
+void Exchange::start(Routing& routing, TimePoint now) { send_round(routing, now); }
+
+void Exchange::send_round(Routing& routing, TimePoint now) {
+  groups_.clear();
+  sends_.clear();
+  std::vector<std::string_view> borrowed;  // per group: the prepared bytes, if still good
+  for (const auto& pre : prepared_) {
+    Group g{parts_[pre.first_part].node, {}, {}, {}, 0};
+    for (std::uint32_t i = 0; i < pre.count; ++i) g.parts.push_back(pre.first_part + i);
+    groups_.push_back(std::move(g));
+    borrowed.push_back(pre.wire);
+  }
+  prepared_.clear();
+  if (groups_.empty()) {
+    for (std::uint32_t i = 0; i < parts_.size(); ++i) {
+      if (parts_[i].settled) continue;
+      auto it = std::find_if(groups_.begin(), groups_.end(), [&](const Group& g) { return g.node == parts_[i].node; });
+      if (it == groups_.end()) it = groups_.insert(groups_.end(), Group{parts_[i].node, {}, {}, {}, 0});
+      it->parts.push_back(i);
+    }
+  }
+  groups_left_ = groups_.size();
+  if (groups_.empty()) return void(finished_ = true);
+  for (std::size_t k = 0; k < groups_.size(); ++k) {
+    Group& g = groups_[k];
+    Request r;
+    if (k < borrowed.size() && !needs_building(g, routing)) {
+      r.borrowed = borrowed[k];
+      r.owner = prepared_owner_;
+      r.expected = g.parts.size();
+    } else {
+      r = build(g, routing);
+    }
+    r.timeout = remaining(now);
+    sends_.push_back(Send{k, nodes_[g.node], rules_.side, std::move(r)});
+  }
+  prepared_owner_.reset();
+}
+
+// A prepared group can go as it is unless a script in it is not known on its node.
+bool Exchange::needs_building(const Group& g, Routing& routing) const {
+  if (!entries_.batch || entries_.batch->scripts.empty() || rules_.atomic) return false;
+  const std::string& node = nodes_[g.node];
+  const auto link = routing.links(node);
+  const ScriptCache& cache = routing.scripts(node);
+  for (auto pi : g.parts)
+    if (const Script* s = entries_.script(parts_[pi].entry); s && !cache.known(s->get_hash(), link)) return true;
+  return false;
+}
+
+// The group's bytes: each part's command, after ASKING where a slot is being migrated, and after
+// SCRIPT LOAD where its script is not known on the node (once per script and write).
+Request Exchange::build(Group& g, Routing& routing) {
+  const std::string& node = nodes_[g.node];
+  g.link = routing.links(node);
+  const ScriptCache& cache = routing.scripts(node);
+  Request r;
+  for (auto pi : g.parts) {
+    const Part& p = parts_[pi];
+    if (const Script* s = entries_.script(p.entry); s && !cache.known(s->get_hash(), g.link) &&
+                                                    std::find(g.loads.begin(), g.loads.end(), s) == g.loads.end()) {
+      append_script_load(r.wire, *s);
+      g.layout.push_back(load_reply - static_cast<std::int64_t>(g.loads.size()));
+      g.loads.push_back(s);
+    }
+    if (p.asking) {
+      Command{"ASKING"}.encode_to(r.wire);
+      g.layout.push_back(asking_reply);
+    }
+    if (rules_.atomic) {
+      r.wire += transaction_;
+      g.layout.insert(g.layout.end(), entries_.size() + 2, pi);
+    } else {
+      r.wire += entries_.wire(p.entry);
+      g.layout.push_back(pi);
+    }
+  }
+  r.expected = g.layout.size();
+  return r;
+}
+
+// ---- answers ----------------------------------------------------------------------------------
+
+void Exchange::replied(std::size_t group, Result<Replies> replies, Routing& routing, TimePoint now) {
+  Group& g = groups_[group];
+  if (replies) {
+    take_replies(g, std::move(replies).value(), routing);
+  } else {
+    for (auto pi : g.parts) parts_[pi].failure = replies.error();
+  }
+  if (--groups_left_ == 0) settle_round(routing, now);
+}
+
+void Exchange::take_replies(Group& g, Replies replies, Routing& routing) {
+  if (g.layout.empty()) {
+    for (std::size_t k = 0; k < g.parts.size() && k < replies.size(); ++k) {
+      parts_[g.parts[k]].reply = std::move(replies[k]);
+      parts_[g.parts[k]].answered = true;
+    }
+    return;
+  }
+  std::vector<std::optional<Value>> load_errors(g.loads.size());
+  Value::Array transaction;
+  for (std::size_t k = 0; k < g.layout.size() && k < replies.size(); ++k) {
+    const auto at = g.layout[k];
+    if (at == asking_reply) continue;
+    if (at <= load_reply) {
+      const auto load = static_cast<std::size_t>(load_reply - at);
+      if (replies[k].is_error())
+        load_errors[load] = std::move(replies[k]);
+      else
+        routing.scripts(nodes_[g.node]).learned(g.loads[load]->get_hash(), g.link);
+      continue;
+    }
+    Part& p = parts_[static_cast<std::size_t>(at)];
+    p.answered = true;
+    if (rules_.atomic) {
+      transaction.push_back(std::move(replies[k]));
+      if (transaction.size() == entries_.size() + 2) p.reply = Value::array(std::move(transaction));
+    } else {
+      p.reply = std::move(replies[k]);
+    }
+  }
+  // A script that does not compile fails its SCRIPT LOAD, and its EVALSHA then says NOSCRIPT:
+  // the load's error ("ERR Error compiling script ...") is the useful answer.
+  for (std::size_t load = 0; load < load_errors.size(); ++load) {
+    if (!load_errors[load]) continue;
+    for (auto pi : g.parts)
+      if (entries_.script(parts_[pi].entry) == g.loads[load]) {
+        parts_[pi].reply = *load_errors[load];
+        parts_[pi].reloaded = true;
+      }
+  }
+}
+
+void Exchange::settle_round(Routing& routing, TimePoint now) {
+  for (auto& p : parts_) {
+    if (p.settled) continue;
+    if (p.failure)
+      judge_failure(p, now);
+    else
+      judge_reply(p, routing, now);
+  }
+  const bool again = std::any_of(parts_.begin(), parts_.end(), [](const Part& p) { return !p.settled; });
+  if (!again) return void(finished_ = true);
+  if (want_refresh_ || pause_until_) return;  // resume() comes after them
+  send_round(routing, now);
+}
+
+void Exchange::resume(Routing& routing, TimePoint now) {
+  for (auto& p : parts_) {
+    if (p.settled || !p.reroute) continue;
+    p.reroute = false;
+    p.node = node_index(routing.owner(p.slot));
+  }
+  send_round(routing, now);
+}
+
+// A part that got no reply: it goes again only where that cannot run it twice, unless the
+// caller allowed it (retry_connection_error), and in a cluster, after the slot map is read again.
+void Exchange::judge_failure(Part& p, TimePoint now) {
+  const auto code = p.failure->code();
+  const bool unsent = code == errc::connection_error;
+  const bool lost = unsent || code == errc::unknown_outcome;
+  const bool may = rules_.follow_topology && p.attempts < max_attempts && now < deadline_;
+  if (lost && rules_.follow_topology) want_refresh_ = true;  // the node may be gone: learn who serves its slots
+  if (may && ((unsent && rules_.retry_unsent) || (lost && rules_.retry_lost))) {
+    ++p.attempts;
+    p.failure.reset();
+    p.asking = false;
+    p.reroute = true;
+    if (rules_.retry_lost) rules_.retry_lost = false;  // once: it may run twice already
+    return;
+  }
+  p.settled = true;
+}
+
+// The transaction's verdict is that of its first queued command that was refused for where it
+// was sent: nothing of it ran (EXEC aborted), so it all goes again.
+namespace {
+ReplyVerdict transaction_verdict(const Value& all, std::string_view node) {
+  const auto& replies = all.items();
+  for (std::size_t i = 1; i + 1 < replies.size(); ++i) {
+    auto v = classify_reply(replies[i], node);
+    if (v.kind != ReplyVerdict::final && v.kind != ReplyVerdict::noscript) return v;
+  }
+  return {};
+}
+}  // namespace
+
+void Exchange::judge_reply(Part& p, Routing& routing, TimePoint now) {
+  const std::string& node = nodes_[p.node];
+  if (!p.reply.is_error() && !rules_.atomic) {
+    if (p.reply.kind() == ValueKind::simple_string && is_script_flush(entries_.wire(p.entry))) routing.scripts(node).forget_all();
+    return void(p.settled = true);
+  }
+  const ReplyVerdict v = rules_.atomic ? transaction_verdict(p.reply, node) : classify_reply(p.reply, node);
+  const bool may = p.attempts < max_attempts;
+  const bool topology = may && rules_.follow_topology;
+  switch (v.kind) {
+    case ReplyVerdict::moved:
+    case ReplyVerdict::ask:
+      if (!topology) break;
+      if (v.kind == ReplyVerdict::moved) routing.moved(v.slot, v.node);
+      p.node = node_index(v.node);
+      p.asking = v.kind == ReplyVerdict::ask;
+      ++p.attempts;
+      return;
+    case ReplyVerdict::readonly:
+      if (!topology) break;
+      want_refresh_ = true;
+      p.reroute = true;
+      p.asking = false;
+      ++p.attempts;
+      return;
+    case ReplyVerdict::retry_later: {
+      const auto at = now + transient_pause(p.attempts);
+      if (!may || !rules_.retry_transient || at >= deadline_) break;
+      pause_until_ = std::max(pause_until_.value_or(at), at);
+      p.reroute = rules_.follow_topology && p.slot >= 0;
+      p.asking = false;
+      ++p.attempts;
+      return;
+    }
+    case ReplyVerdict::noscript:
+      if (const Script* s = entries_.script(p.entry); s && !p.reloaded) {
+        // Flushed since it was known here (by another client, or a restart): it is loaded ahead
+        // of the retry. Entries after it in a pipeline have run already: docs/scripts.md.
+        routing.scripts(node).forget(s->get_hash());
+        p.reloaded = true;
+        return;
+      }
+      break;
+    case ReplyVerdict::final: break;
+  }
+  p.settled = true;
+}
+
+// ---- the result -------------------------------------------------------------------------------
+
+Result<std::vector<Value>> Exchange::take_result() {
+  for (auto& p : parts_)
+    if (p.failure) return *p.failure;
+  std::vector<Value> out(entries_.size());
+  if (gathers_.empty()) {
+    for (auto& p : parts_) out[p.entry] = std::move(p.reply);
+    return out;
+  }
+  std::vector<bool> is_gathered(entries_.size(), false);
+  for (const auto& g : gathers_) is_gathered[g.entry] = true;
+  for (auto& p : parts_)
+    if (!is_gathered[p.entry]) out[p.entry] = std::move(p.reply);
+  for (const auto& g : gathers_) out[g.entry] = gathered(g);
+  return out;
+}
+
+Value Exchange::gathered(const EntryGather& g) {
+  std::vector<std::pair<std::string, Value>> answers;
+  for (auto& p : parts_)
+    if (p.entry == g.entry) answers.emplace_back(nodes_[p.node], std::move(p.reply));
+  if (g.how == Gather::by_policy) return combine(g.policy, std::move(answers));
+  Value::Map per_node;
+  for (auto& [node, v] : answers) per_node.emplace_back(Value::bulk_string(node), std::move(v));
+  return Value::map(std::move(per_node));
+}
+
+// ---- combining several nodes' answers -----------------------------------------------------------
+
+namespace {
+std::int64_t int_or_zero(const Value& v) {
+  auto i = v.as_int();
+  return i ? i.value() : 0;
+}
+
+Value aggregate_ints(ResponsePolicy policy, std::vector<std::pair<std::string, Value>>& answers) {
+  std::optional<std::int64_t> acc;
+  for (auto& [node, v] : answers) {
+    if (v.is_error()) return v;
+    const auto x = int_or_zero(v);
+    if (!acc) acc = x;
+    else if (policy == ResponsePolicy::agg_sum) *acc += x;
+    else if (policy == ResponsePolicy::agg_min) acc = std::min(*acc, x);
+    else acc = std::max(*acc, x);
+  }
+  return Value::integer(acc.value_or(0));
+}
+
+// SCRIPT EXISTS: one array of 0/1 per node, combined element by element.
+Value aggregate_flags(bool all, std::vector<std::pair<std::string, Value>>& answers) {
+  std::vector<bool> acc;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const Value& v = answers[i].second;
+    if (v.is_error()) return v;
+    const auto& items = v.items();
+    if (i == 0) acc.assign(items.size(), all);
+    for (std::size_t k = 0; k < items.size() && k < acc.size(); ++k) {
+      auto flag = items[k].as_bool();
+      const bool b = flag && flag.value();
+      acc[k] = all ? acc[k] && b : acc[k] || b;
+    }
+  }
+  Value::Array out;
+  for (bool b : acc) out.push_back(Value::integer(b ? 1 : 0));
+  return Value::array(std::move(out));
+}
+}  // namespace
+
+Value combine(ResponsePolicy policy, std::vector<std::pair<std::string, Value>> answers) {
+  switch (policy) {
+    case ResponsePolicy::all_succeeded:
+      for (auto& [node, v] : answers)
+        if (v.is_error()) return v;
+      return answers.empty() ? Value::simple_string("OK") : answers.front().second;
+    case ResponsePolicy::one_succeeded:
+      for (auto& [node, v] : answers)
+        if (!v.is_error()) return v;
+      return answers.empty() ? Value() : answers.front().second;
+    case ResponsePolicy::agg_sum:
+    case ResponsePolicy::agg_min:
+    case ResponsePolicy::agg_max: return aggregate_ints(policy, answers);
+    case ResponsePolicy::agg_logical_and:
+    case ResponsePolicy::agg_logical_or: return aggregate_flags(policy == ResponsePolicy::agg_logical_and, answers);
+    default: break;
+  }
+  // No policy: arrays are concatenated (KEYS, ...), anything else is kept per node as a map.
+  const bool all_arrays = !answers.empty() && std::all_of(answers.begin(), answers.end(), [](const auto& a) {
+    return a.second.kind() == ValueKind::array;
+  });
+  if (all_arrays) {
+    Value::Array out;
+    for (auto& [node, v] : answers)
+      for (auto& item : v.items()) out.push_back(std::move(item));
+    return Value::array(std::move(out));
+  }
+  Value::Map per_node;
+  for (auto& [node, v] : answers) per_node.emplace_back(Value::bulk_string(node), std::move(v));
+  return Value::map(std::move(per_node));
+}
+
+}  // namespace glide::detail

@@ -1,0 +1,216 @@
+#pragma once
+// ConnectionMachine: everything one multiplexed connection decides, with no socket and no clock
+// of its own. The Asio layer (node_connection.cpp) feeds it events, each stamped with the time it
+// happened, and carries out what it asks for: start a connection attempt, write these bytes,
+// drop the link, probe the server over a second connection, wake me at this time. Unit tests
+// drive it the same way, event by event (tests/unit/connection_machine_test.cpp), the way
+// Boost.Redis tests its reader and writer FSMs.
+//
+// What it holds: the FIFO of requests (coalesced into one write, completed in order, a timed-out
+// one keeping its slot so its late reply is read and dropped), deadlines, the handshake, the
+// health check (an idle PING; a silent link judged by a probe over another connection, so that
+// a server busy with a long script is not taken for a dead one), and the reconnect backoff.
+#include <glide/config.hpp>
+#include <glide/detail/reply_reader.hpp>
+#include <glide/value.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace glide::detail {
+
+using Replies = std::vector<Value>;
+using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
+
+struct Request {
+  Request() = default;
+  Request(std::string wire_, std::size_t expected_, std::chrono::milliseconds timeout_)
+      : wire(std::move(wire_)), expected(expected_), timeout(timeout_) {}
+
+  std::string wire;                       // one or more encoded commands
+  std::size_t expected = 1;               // how many replies they produce
+  std::chrono::milliseconds timeout{0};   // zero: wait as long as it takes
+  // Instead of `wire`: bytes owned by someone else (a Batch's encoded commands), kept alive by
+  // `owner` until they are queued, so that a batch run again and again is never copied first.
+  std::string_view borrowed;
+  std::shared_ptr<const void> owner;
+
+  std::string_view bytes() const noexcept { return owner ? borrowed : std::string_view(wire); }
+};
+
+// The commands a new link sends before anything else (HELLO/AUTH, SETNAME, SELECT, READONLY),
+// as one write, and how many replies they owe.
+struct Handshake {
+  std::string wire;
+  std::size_t replies = 0;
+  bool resp3 = false;  // for the hint when a server does not know HELLO
+};
+
+// What a probe over a second connection to the same server found.
+enum class ProbeOutcome {
+  answered,     // the server answers there (PONG, or any reply but BUSY)
+  busy,         // BUSY: a script or function holds the server, so silence here is expected
+  no_answer,    // connected, but no answer in time: busy or stalled, nothing is proven
+  unreachable,  // no connection could be made: the server or the path to it is down
+};
+
+struct MachineOptions {
+  std::string where;  // "host:port", for messages
+  std::size_t inflight_limit = 1000;
+  std::chrono::milliseconds connection_timeout{2000};
+  // How often the link's health is looked at; an idle link is sent a PING this often. 0: never.
+  std::chrono::milliseconds heartbeat_interval{1000};
+  BackoffStrategy backoff;
+  ParserLimits limits;
+  // A second connection can probe the server. Without one, a silent link is judged dead when the
+  // health check's PING stays unanswered for connection_timeout.
+  bool can_probe = false;
+  Handshake handshake;
+};
+
+class ConnectionMachine {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using TimePoint = Clock::time_point;
+  enum class State { idle, connecting, handshaking, connected, waiting_to_retry, closed };
+
+  explicit ConnectionMachine(MachineOptions options, std::uint32_t seed = std::random_device{}());
+
+  // ---- events -------------------------------------------------------------------------------
+  // Connect now unless connected or about to be (the first connect, or a lazy client).
+  void start(TimePoint now);
+  void request(Request request, ReplyHandler handler, TimePoint now);
+  // The transport (TCP, and TLS when used) is up: the handshake goes out next.
+  void transport_up(TimePoint now);
+  // The transport attempt failed. `reached`: a TCP connection was made (TLS failed later).
+  void transport_failed(std::string why, bool reached, TimePoint now);
+  // The write take_write() handed out finished (`error` empty) or failed.
+  void written(std::string_view error, TimePoint now);
+  // Bytes for read_buffer() arrived (n of them), or the read failed (EOF, reset, ...).
+  std::span<char> read_buffer() { return reader_.prepare(); }
+  void received(std::size_t n, TimePoint now);
+  void read_failed(std::string why, TimePoint now);
+  void probe_done(ProbeOutcome outcome, TimePoint now);
+  // The time wakeup() asked for came (or any later time).
+  void timer(TimePoint now);
+  // Completes everything pending with `why` and drops the link for good.
+  void close(Error why);
+
+  // ---- what to do next, taken by the I/O layer after each event ----------------------------
+  bool take_connect() { return std::exchange(want_connect_, false); }
+  // Close the socket in use or being connected: the attempt or the link is over.
+  bool take_drop() { return std::exchange(want_drop_, false); }
+  // The bytes to write now, if any: they stay valid until written() is called.
+  std::optional<std::string_view> take_write(TimePoint now);
+  bool take_probe() { return std::exchange(want_probe_, false); }
+  // How a connection attempt ended, once per attempt.
+  std::optional<Result<void>> take_attempt_outcome() { return std::exchange(attempt_outcome_, std::nullopt); }
+  // Handlers with their results, to be run once the machine's state is consistent (a handler may
+  // send again or close): the caller swaps them out and runs them.
+  struct Completion {
+    ReplyHandler handler;
+    Result<Replies> result;
+  };
+  std::vector<Completion>& completions() noexcept { return ready_; }
+  // When timer() wants to run next; TimePoint::max(): nothing to wait for.
+  TimePoint wakeup() const noexcept;
+
+  State state() const noexcept { return state_; }
+  // Reads should be under way: a link is up.
+  bool reading() const noexcept { return state_ == State::handshaking || state_ == State::connected; }
+  // Links established so far: facts learned on one link (scripts loaded there) hold for it only.
+  std::uint64_t links() const noexcept { return links_; }
+  // Requests whose callers still wait.
+  std::size_t live() const noexcept { return live_; }
+  const std::string& where() const noexcept { return o_.where; }
+  // The last reason the link failed or could not be made ("" before any).
+  const std::string& last_error() const noexcept { return last_error_; }
+  // The last attempt got as far as a TCP connection (the failure came later, e.g. a timeout in
+  // the handshake of a busy server). A probe that cannot even do this found the server unreachable.
+  bool last_attempt_reached() const noexcept { return reached_; }
+
+ private:
+  struct Pending {
+    std::uint64_t seq;
+    std::size_t expected;  // replies this entry still owns on the wire
+    std::size_t bytes;     // its share of the unsent buffer, while unsent
+    std::chrono::milliseconds timeout;  // how long its caller waits (zero: no limit)
+    TimePoint written_at{};             // when its bytes were all on the wire (zero: not yet)
+    Replies replies;
+    // Empty once completed (timed out, failed): its replies are then read and dropped. (An
+    // optional because Boost 1.81's any_completion_handler cannot be move-assigned.)
+    std::optional<ReplyHandler> handler;
+  };
+  using Deadline = std::pair<TimePoint, std::uint64_t>;
+
+  void begin_attempt(TimePoint now);
+  void attempt_failed(std::string why, TimePoint now);
+  void become_connected(TimePoint now);
+  void lose_link(errc written_code, std::string why, TimePoint now);
+  void schedule_retry(TimePoint now);
+  std::chrono::milliseconds backoff_delay();
+
+  void complete(Pending& p, Result<Replies> r);
+  Pending* find(std::uint64_t seq);
+  void expire(Pending& p);
+  void expire_due(TimePoint now);
+  void drop_met_deadlines();
+  void pop_finished();
+
+  bool parse_handshake(TimePoint now);
+  bool parse_replies(TimePoint now);
+  bool on_reply(Value v, TimePoint now);
+
+  void check_health(TimePoint now);
+  bool silent_with_replies_owed(TimePoint now) const;
+  bool written_caller_waits_longer_than(Clock::duration quiet) const;
+  void send_heartbeat();
+
+  MachineOptions o_;
+  State state_ = State::idle;
+  ReplyReader reader_;
+
+  std::deque<Pending> pending_;
+  std::size_t sent_ = 0;  // pending_[0, sent_) are on the wire
+  std::size_t live_ = 0;  // entries whose callers still wait
+  std::uint64_t next_seq_ = 0;
+  std::string out_;      // bytes of pending_[sent_, end), in order
+  std::string writing_;  // bytes of the write in progress
+  bool writing_active_ = false;
+  bool handshake_due_ = false;       // the handshake is the next write
+  std::size_t handshake_left_ = 0;   // its replies still to come
+  TimePoint write_started_{};
+  std::uint64_t writing_up_to_ = 0;  // entries below this seq are in the write in progress
+
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  TimePoint attempt_deadline_ = TimePoint::max();  // the attempt in progress must be done by then
+  TimePoint retry_at_ = TimePoint::max();
+  TimePoint next_check_ = TimePoint::max();  // the next health check
+  TimePoint last_read_{};
+  std::optional<std::uint64_t> heartbeat_seq_;
+  bool probing_ = false;
+
+  std::uint32_t attempt_ = 0;  // failed attempts in a row, for the backoff
+  bool reached_ = false;
+  std::uint64_t links_ = 0;
+  std::string last_error_;
+  std::minstd_rand rng_;
+
+  bool want_connect_ = false;
+  bool want_drop_ = false;
+  bool want_probe_ = false;
+  std::optional<Result<void>> attempt_outcome_;
+  std::vector<Completion> ready_;
+};
+
+}  // namespace glide::detail

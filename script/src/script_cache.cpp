@@ -1,0 +1,42 @@
+#include <glide/detail/script_cache.hpp>
+#include <glide/command.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace glide::detail {
+
+void ScriptCache::learned(std::string_view sha1, std::uint64_t link) {
+  if (link != link_) {
+    if (link < link_) return;  // learned on a link that is gone
+    loaded_.clear();
+    link_ = link;
+  }
+  loaded_.emplace(sha1);
+}
+
+void append_script_load(std::string& wire, const Script& script) { Command{"SCRIPT", "LOAD", script.code()}.encode_to(wire); }
+
+bool is_script_flush(std::string_view wire) {
+  // Read in place, without decoding the command: this is asked of every command that answers OK.
+  auto next_arg = [&wire]() -> std::string_view {
+    if (!wire.empty() && wire.front() == '*') wire.remove_prefix(std::min(wire.find("\r\n") + 2, wire.size()));
+    const auto crlf = wire.find("\r\n");
+    if (wire.empty() || wire.front() != '$' || crlf == std::string_view::npos) return {};
+    std::size_t len = 0;
+    std::from_chars(wire.data() + 1, wire.data() + crlf, len);
+    if (crlf + 2 + len > wire.size()) return {};
+    const auto arg = wire.substr(crlf + 2, len);
+    wire.remove_prefix(std::min(crlf + 4 + len, wire.size()));
+    return arg;
+  };
+  auto is = [](std::string_view a, std::string_view upper) {
+    return a.size() == upper.size() && std::equal(a.begin(), a.end(), upper.begin(), [](char x, char y) {
+             return std::toupper(static_cast<unsigned char>(x)) == y;
+           });
+  };
+  return is(next_arg(), "SCRIPT") && is(next_arg(), "FLUSH");
+}
+
+}  // namespace glide::detail
