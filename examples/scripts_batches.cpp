@@ -84,8 +84,8 @@ asio::awaitable<void> invoke_script_in_batches(glide::GlideClient& client) {
   pipeline.custom_command({"PING"});
   pipeline.invoke_script(greet, {.args = {"Grace"}});
 
-  // Even right after SCRIPT FLUSH: the EVALSHAs that meet NOSCRIPT are loaded and sent again,
-  // and their replies put back in place
+  // Even right after SCRIPT FLUSH: each script goes out as SCRIPT LOAD ahead of its first
+  // EVALSHA, in the same write, so the pipeline runs in the order it was built
   print(co_await client.script_flush(), "ok");
   auto piped = co_await client.exec(pipeline, false);
   for (const glide::Reply& reply : piped.value().value()) std::cout << "  " << reply.value() << "\n";

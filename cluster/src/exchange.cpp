@@ -94,8 +94,12 @@ bool Exchange::needs_building(const Group& g, Routing& routing) const {
   const auto link = routing.links(node);
   const ScriptCache& cache = routing.scripts(node);
   for (auto pi : g.parts)
-    if (const Script* s = entries_.script(parts_[pi].entry); s && !cache.known(s->get_hash(), link)) return true;
+    if (const Script* s = entries_.script(parts_[pi].entry); s && needs_load(cache, *s, link)) return true;
   return false;
+}
+
+bool Exchange::loads_ahead(const Group& g, const Script& s) {
+  return std::any_of(g.loads.begin(), g.loads.end(), [&](const Script* l) { return l->get_hash() == s.get_hash(); });
 }
 
 // The group's bytes: each part's command, after ASKING where a slot is being migrated, and after
@@ -107,8 +111,8 @@ Request Exchange::build(Group& g, Routing& routing) {
   Request r;
   for (auto pi : g.parts) {
     const Part& p = parts_[pi];
-    if (const Script* s = entries_.script(p.entry); s && !cache.known(s->get_hash(), g.link) &&
-                                                    std::find(g.loads.begin(), g.loads.end(), s) == g.loads.end()) {
+    const Script* s = entries_.script(p.entry);
+    if (s && needs_load(cache, *s, g.link) && !loads_ahead(g, *s)) {
       append_script_load(r.wire, *s);
       g.layout.push_back(load_reply - static_cast<std::int64_t>(g.loads.size()));
       g.loads.push_back(s);
@@ -176,7 +180,7 @@ void Exchange::take_replies(Group& g, Replies replies, Routing& routing) {
   for (std::size_t load = 0; load < load_errors.size(); ++load) {
     if (!load_errors[load]) continue;
     for (auto pi : g.parts)
-      if (entries_.script(parts_[pi].entry) == g.loads[load]) {
+      if (const Script* s = entries_.script(parts_[pi].entry); s && s->get_hash() == g.loads[load]->get_hash()) {
         parts_[pi].reply = *load_errors[load];
         parts_[pi].reloaded = true;
       }
@@ -264,8 +268,11 @@ void Exchange::judge_reply(Part& p, Routing& routing, TimePoint now) {
       ++p.attempts;
       return;
     case ReplyVerdict::retry_later: {
+      // Until the deadline (a server loading its data may take a while); without one, as many
+      // times as a redirect.
       const auto at = now + transient_pause(p.attempts);
-      if (!may || !rules_.retry_transient || at >= deadline_) break;
+      const bool in_time = deadline_ == TimePoint::max() ? may : at < deadline_;
+      if (!rules_.retry_transient || !in_time) break;
       pause_until_ = std::max(pause_until_.value_or(at), at);
       p.reroute = rules_.follow_topology && p.slot >= 0;
       p.asking = false;
@@ -273,13 +280,8 @@ void Exchange::judge_reply(Part& p, Routing& routing, TimePoint now) {
       return;
     }
     case ReplyVerdict::noscript:
-      if (const Script* s = entries_.script(p.entry); s && !p.reloaded) {
-        // Flushed since it was known here (by another client, or a restart): it is loaded ahead
-        // of the retry. Entries after it in a pipeline have run already: docs/scripts.md.
-        routing.scripts(node).forget(s->get_hash());
-        p.reloaded = true;
-        return;
-      }
+      // Entries after it in a pipeline have run already: docs/scripts.md.
+      if (const Script* s = entries_.script(p.entry); s && recover_noscript(routing.scripts(node), *s, p.reloaded)) return;
       break;
     case ReplyVerdict::final: break;
   }

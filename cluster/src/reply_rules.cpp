@@ -37,6 +37,6 @@ ReplyVerdict classify_reply(const Value& reply, std::string_view asked) {
   return {};
 }
 
-std::chrono::milliseconds transient_pause(int attempt) { return std::chrono::milliseconds(20 << std::min(attempt, 6)); }
+std::chrono::milliseconds transient_pause(int attempt) { return std::chrono::milliseconds(20 << std::min(attempt, 5)); }
 
 }  // namespace glide::detail

@@ -179,7 +179,7 @@ void ConnectionMachine::attempt_failed(std::string why, TimePoint now) {
   handshake_due_ = false;
   attempt_deadline_ = TimePoint::max();
   last_error_ = why;
-  log::warn("connection to {} failed: {}", o_.where, why);
+  log::write(o_.quiet ? spdlog::level::debug : spdlog::level::warn, "connection to {} failed: {}", o_.where, why);
   attempt_outcome_ = fail(errc::connection_error, std::move(why));
   schedule_retry(now);
 }
@@ -191,7 +191,7 @@ void ConnectionMachine::become_connected(TimePoint now) {
   attempt_deadline_ = TimePoint::max();
   last_read_ = now;
   next_check_ = o_.heartbeat_interval.count() > 0 ? now + o_.heartbeat_interval : TimePoint::max();
-  log::info("connected to {}", o_.where);
+  log::write(o_.quiet ? spdlog::level::debug : spdlog::level::info, "connected to {}", o_.where);
   attempt_outcome_ = ok();
   // Bytes that came after the handshake's replies answer nothing that was sent: a push is
   // dropped, anything else resets the link. Left in the buffer, they were once taken for the
@@ -223,7 +223,7 @@ std::chrono::milliseconds ConnectionMachine::backoff_delay() {
 void ConnectionMachine::lose_link(errc written_code, std::string why, TimePoint now) {
   if (state_ == State::handshaking) return attempt_failed("handshake with " + o_.where + " failed: " + why, now);
   if (state_ != State::connected) return;
-  log::warn("connection to {} lost: {}", o_.where, why);
+  log::write(o_.quiet ? spdlog::level::debug : spdlog::level::warn, "connection to {} lost: {}", o_.where, why);
   last_error_ = why;
   want_drop_ = true;
   writing_active_ = false;

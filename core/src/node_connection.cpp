@@ -103,7 +103,7 @@ void set_keepalive(tcp::socket& s) {
 #endif
 }
 
-MachineOptions machine_options(const ConnectionOptions& o, bool can_probe) {
+MachineOptions machine_options(const ConnectionOptions& o, bool is_side) {
   MachineOptions m;
   m.where = o.address.host + ":" + std::to_string(o.address.port);
   m.inflight_limit = o.inflight_limit;
@@ -111,7 +111,8 @@ MachineOptions machine_options(const ConnectionOptions& o, bool can_probe) {
   m.heartbeat_interval = o.heartbeat_interval;
   m.backoff = o.backoff;
   m.limits = o.limits;
-  m.can_probe = can_probe;
+  m.can_probe = !is_side;
+  m.quiet = is_side;
   m.handshake = make_handshake(o);
   return m;
 }
@@ -135,7 +136,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       : strand_(std::move(strand)),
         options_(std::move(options)),
         tls_(std::move(tls)),
-        machine_(machine_options(options_, /*can_probe=*/!is_side)),
+        machine_(machine_options(options_, is_side)),
         timer_(strand_.get_inner_executor()) {}
 
   const NodeAddress& address() const noexcept override { return options_.address; }

@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
 
 namespace glide {
 
@@ -203,3 +206,10 @@ std::ostream& operator<<(std::ostream& os, const Value& v) {
 }
 
 }  // namespace glide
+
+fmt::format_context::iterator fmt::formatter<glide::Value>::format(const glide::Value& v, fmt::format_context& ctx) const {
+  std::ostringstream os;
+  os << v;
+  const std::string text = os.str();
+  return fmt::formatter<fmt::string_view>::format(fmt::string_view(text), ctx);
+}

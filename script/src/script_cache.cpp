@@ -18,6 +18,15 @@ void ScriptCache::learned(std::string_view sha1, std::uint64_t link) {
 
 void append_script_load(std::string& wire, const Script& script) { Command{"SCRIPT", "LOAD", script.code()}.encode_to(wire); }
 
+bool needs_load(const ScriptCache& cache, const Script& script, std::uint64_t link) { return !cache.known(script.get_hash(), link); }
+
+bool recover_noscript(ScriptCache& cache, const Script& script, bool& reloaded) {
+  if (reloaded) return false;
+  cache.forget(script.get_hash());
+  reloaded = true;
+  return true;
+}
+
 bool is_script_flush(std::string_view wire) {
   // Read in place, without decoding the command: this is asked of every command that answers OK.
   auto next_arg = [&wire]() -> std::string_view {

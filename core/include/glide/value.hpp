@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include <fmt/ostream.h>
+#include <fmt/core.h>
 
 namespace glide {
 
@@ -248,5 +248,9 @@ struct FromValue<std::vector<std::pair<K, V>>> {
 
 }  // namespace glide
 
+// fmt::format("{}", value) prints what operator<< prints. Only fmt's core header comes with it
+// (fmt/ostream.h was twice the size of everything else value.hpp includes).
 template <>
-struct fmt::formatter<glide::Value> : fmt::ostream_formatter {};
+struct fmt::formatter<glide::Value> : fmt::formatter<fmt::string_view> {
+  fmt::format_context::iterator format(const glide::Value& v, fmt::format_context& ctx) const;
+};

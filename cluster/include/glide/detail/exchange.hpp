@@ -71,7 +71,7 @@ class Exchange {
   struct Part {
     std::uint32_t entry = 0;
     std::uint16_t node = 0;  // index into nodes()
-    std::uint8_t attempts = 0;
+    std::uint16_t attempts = 0;
     bool asking = false;
     bool reloaded = false;  // NOSCRIPT recovered once already
     bool reroute = false;   // asks the slot map for its node before the next round
@@ -143,6 +143,7 @@ class Exchange {
   void send_round(Routing& routing, TimePoint now);
   bool needs_building(const Group& g, Routing& routing) const;
   Request build(Group& g, Routing& routing);
+  static bool loads_ahead(const Group& g, const Script& s);
   void take_replies(Group& g, Replies replies, Routing& routing);
   void settle_round(Routing& routing, TimePoint now);
   void judge_failure(Part& p, TimePoint now);

@@ -30,7 +30,7 @@ struct ReplyVerdict {
 // without its host (":6381"), meaning its own.
 ReplyVerdict classify_reply(const Value& reply, std::string_view asked);
 
-// The pause before the `attempt`-th retry of a transient refusal (20 ms, doubling).
+// The pause before the `attempt`-th retry of a transient refusal (20 ms, doubling up to 640 ms).
 std::chrono::milliseconds transient_pause(int attempt);
 
 // How many times one request follows a redirect or retries before its last answer stands.

@@ -75,6 +75,9 @@ struct MachineOptions {
   // A second connection can probe the server. Without one, a silent link is judged dead when the
   // health check's PING stays unanswered for connection_timeout.
   bool can_probe = false;
+  // Failures are logged at debug level, not as warnings: the side connection, which is expected
+  // to fail while a server is busy, and whose callers see every failure in their Result anyway.
+  bool quiet = false;
   Handshake handshake;
 };
 

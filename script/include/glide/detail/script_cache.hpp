@@ -34,6 +34,14 @@ class ScriptCache {
 // SCRIPT LOAD <code>, as it goes on the wire (its reply is the SHA1, not an entry's).
 void append_script_load(std::string& wire, const Script& script);
 
+// The two rules every path follows (cluster/src/exchange.cpp applies them to single requests,
+// pipelines, standalone and cluster alike):
+// - a script goes out with a SCRIPT LOAD ahead of it when its node's link has not loaded it;
+bool needs_load(const ScriptCache& cache, const Script& script, std::uint64_t link);
+// - after NOSCRIPT (flushed by someone else, or a restarted server) it is sent again, loaded
+//   ahead, once: true when it should be (`reloaded` records the one time).
+bool recover_noscript(ScriptCache& cache, const Script& script, bool& reloaded);
+
 // Whether a command is SCRIPT FLUSH: after it, the node's cache is empty.
 bool is_script_flush(std::string_view command_wire);
 
