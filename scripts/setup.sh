@@ -14,7 +14,7 @@ fi
 
 packages=(build-essential g++ cmake make ninja-build pkg-config git ca-certificates openssl procps python3
           libboost1.81-dev libssl-dev libspdlog-dev libfmt-dev libhiredis-dev
-          clang libclang-rt-14-dev)
+          clang clang-tidy libclang-rt-14-dev)
 backports=(valkey-server valkey-tools libcatch2-dev)
 
 missing=()

@@ -25,7 +25,7 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -G Ninja -DGLIDE_WERROR=ON -DGLIDE_SANITIZE=address,undefined \
   -DGLIDE_BUILD_EXAMPLES=OFF -DGLIDE_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-asan -j "$jobs"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan -E consumer_project
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan -E "consumer_project|function_size"
 
 echo "== ThreadSanitizer: the multiplexer and the sync client from many threads"
 cmake -S . -B build-tsan -G Ninja -DGLIDE_WERROR=ON -DGLIDE_SANITIZE=thread \

@@ -54,27 +54,20 @@ struct Run {
 };
 
 // What either configuration says about the engine itself.
+// (The per-node options, TLS and timeouts among them, are ConnectionOptions.)
 struct Settings {
   std::vector<NodeAddress> seeds;
   bool cluster = false;
-  bool use_tls = false;
   bool lazy_connect = false;
   ReadFrom read_from = ReadFrom::PRIMARY;
   milliseconds request_timeout{250};
-  milliseconds connection_timeout{2000};
   std::optional<milliseconds> periodic_checks;
-  std::variant<GlideClientConfiguration, GlideClusterClientConfiguration> config;
+  std::variant<GlideClientConfiguration, GlideClusterClientConfiguration> config;  // for open_session
 };
 
 template <class Config>
 Settings settings_of(Config config) {
-  Settings s;
-  s.seeds = config.addresses;
-  s.use_tls = config.use_tls;
-  s.lazy_connect = config.lazy_connect;
-  s.read_from = config.read_from;
-  s.request_timeout = config.request_timeout;
-  s.connection_timeout = config.connection_timeout;
+  Settings s{config.addresses, false, config.lazy_connect, config.read_from, config.request_timeout, {}, {}};
   if constexpr (std::is_same_v<Config, GlideClusterClientConfiguration>) {
     s.cluster = true;
     s.periodic_checks = config.periodic_checks;
@@ -140,6 +133,8 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void drive(const std::shared_ptr<Run>& run);
   void run_single(Entries entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
                   Done<std::vector<Value>> done);
+  template <class Finish>
+  void run_command(Command command, std::optional<Route> route, milliseconds timeout, Gather how, Finish finish);
   void exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
                    Clock::time_point deadline, Done<Batches> done);
   void exec_pipeline(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
@@ -310,27 +305,28 @@ Done<std::vector<Value>> per_node_value(bool multi, Done<ClusterValue<Value>> do
 
 // ---- operations -------------------------------------------------------------------------------
 
-void EngineImpl::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
-  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
+// One command: refused here if it would break reply pairing; a blocking one may wait its own
+// server-side timeout too. `finish` makes the caller's completion, knowing whether the command
+// went to several nodes.
+template <class Finish>
+void EngineImpl::run_command(Command command, std::optional<Route> route, milliseconds timeout, Gather how, Finish finish) {
+  if (auto refused = command.unsupported()) return finish(false)(std::move(*refused));
   auto plan = map_.plan_command(command, route);
-  if (!plan) return std::move(done)(plan.error());
+  if (!plan) return finish(false)(plan.error());
   timeout = command.timeout_for(timeout);
   Entries e;
   e.one = std::move(command).encoded();
-  run_single(std::move(e), plan.value(), Gather::by_policy, single_rules(), timeout, first_value(std::move(done)));
+  run_single(std::move(e), plan.value(), how, single_rules(), timeout, finish(plan.value().multi));
+}
+
+void EngineImpl::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
+  run_command(std::move(command), std::move(route), timeout, Gather::by_policy,
+              [&done](bool) { return first_value(std::move(done)); });
 }
 
 void EngineImpl::execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done) {
-  if (auto refused = command.unsupported()) return std::move(done)(std::move(*refused));
-  auto plan = map_.plan_command(command, route);
-  if (!plan) return std::move(done)(plan.error());
-  // The blocking rule holds here too: WAIT 1 1000 with an explicit route once timed out after
-  // request_timeout while the server was still waiting.
-  timeout = command.timeout_for(timeout);
-  Entries e;
-  e.one = std::move(command).encoded();
-  const bool multi = plan.value().multi;
-  run_single(std::move(e), plan.value(), Gather::per_node, single_rules(), timeout, per_node_value(multi, std::move(done)));
+  run_command(std::move(command), std::move(route), timeout, Gather::per_node,
+              [&done](bool multi) { return per_node_value(multi, std::move(done)); });
 }
 
 void EngineImpl::execute_on_side(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
@@ -518,14 +514,14 @@ void EngineImpl::fetch_topology(std::vector<std::string> candidates, std::size_t
 
 void EngineImpl::read_topology(const std::string& node, bool shards, std::function<void(Result<Topology>, bool reached)> done) {
   Request r{(shards ? Command{"CLUSTER", "SHARDS"} : Command{"CLUSTER", "SLOTS"}).encoded(), 1,
-            settings_.connection_timeout + settings_.request_timeout};
+            base_.connection_timeout + settings_.request_timeout};
   auto self = shared_from_this();
   this->node(node).connection->send(std::move(r), [self, node, shards, done = std::move(done)](Result<Replies> replies) mutable {
     if (!replies) return done(fail(replies.error()), false);
     const Value& v = replies.value().front();
     const auto asked_host = parse_node(node).host;
     if (!shards) return done(v.is_error() ? fail(errc::request_error, v.str()) : topology_from_slots(v, asked_host), true);
-    if (!v.is_error()) return done(topology_from_shards(v, asked_host, self->settings_.use_tls), true);
+    if (!v.is_error()) return done(topology_from_shards(v, asked_host, self->base_.use_tls), true);
     // Servers before 7.0 do not know CLUSTER SHARDS: ask them for CLUSTER SLOTS from now on.
     self->read_topology(node, false, [self, node, done = std::move(done)](Result<Topology> t, bool reached) mutable {
       if (t && !std::exchange(self->shards_unknown_, true))

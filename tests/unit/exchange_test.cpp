@@ -80,6 +80,15 @@ Entries one(std::string command, std::optional<Script> script = std::nullopt) {
   return e;
 }
 
+// A one-entry exchange on `node`, its first round sent.
+Exchange started(FakeRouting& routing, Entries entries, ExchangeRules rules, Exchange::TimePoint deadline, const std::string& node,
+                 int slot) {
+  Exchange ex(std::move(entries), rules, deadline);
+  ex.add_part(0, node, slot);
+  ex.start(routing, now);
+  return ex;
+}
+
 // Answers the only send of the round, at time `at`.
 void answer(Exchange& ex, FakeRouting& routing, Replies replies, Exchange::TimePoint at = now) {
   REQUIRE(ex.sends().size() == 1);
@@ -92,9 +101,7 @@ void answer(Exchange& ex, FakeRouting& routing, Replies replies, Exchange::TimeP
 
 TEST_CASE("exchange: one command, one reply", "[unit][exchange]") {
   FakeRouting routing;
-  Exchange ex(one(wire({"GET", "k"})), cluster_rules(), never);
-  ex.add_part(0, "a:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"GET", "k"})), cluster_rules(), never, "a:1", 7);
   REQUIRE(ex.sends().size() == 1);
   CHECK(ex.sends().front().node == "a:1");
   CHECK(ex.sends().front().request.bytes() == wire({"GET", "k"}));
@@ -106,9 +113,7 @@ TEST_CASE("exchange: one command, one reply", "[unit][exchange]") {
 
 TEST_CASE("exchange: MOVED goes to the new owner and tells the slot map; ASK goes once, after ASKING", "[unit][exchange]") {
   FakeRouting routing;
-  Exchange ex(one(wire({"GET", "k"})), cluster_rules(), now + 1s);
-  ex.add_part(0, "a:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"GET", "k"})), cluster_rules(), now + 1s, "a:1", 7);
   CHECK(ex.sends().front().request.timeout > 0ms);
   answer(ex, routing, {err("MOVED 7 b:2")});
   REQUIRE(routing.moves.size() == 1);
@@ -133,9 +138,7 @@ TEST_CASE("exchange: TRYAGAIN, CLUSTERDOWN and LOADING pause and try again, unti
                                        std::string("LOADING Valkey is loading the dataset in memory"));
   const bool standalone = GENERATE(false, true);
   INFO(refusal << (standalone ? " (standalone)" : " (cluster)"));
-  Exchange ex(one(wire({"GET", "k"})), standalone ? standalone_rules() : cluster_rules(), now + 100ms);
-  ex.add_part(0, "a:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"GET", "k"})), standalone ? standalone_rules() : cluster_rules(), now + 100ms, "a:1", 7);
   answer(ex, routing, {err(refusal)});
   auto pause = ex.take_pause();
   REQUIRE(pause.has_value());
@@ -171,9 +174,7 @@ TEST_CASE("exchange: a pipeline retries transient refusals only when retry_serve
 
 TEST_CASE("exchange: READONLY asks for the slot map again, then the slot's owner", "[unit][exchange]") {
   FakeRouting routing;
-  Exchange ex(one(wire({"SET", "k", "v"})), cluster_rules(), never);
-  ex.add_part(0, "old:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"SET", "k", "v"})), cluster_rules(), never, "old:1", 7);
   answer(ex, routing, {err("READONLY You can't write against a read only replica.")});
   REQUIRE(ex.take_refresh());
   CHECK(ex.sends().empty());
@@ -187,9 +188,7 @@ TEST_CASE("exchange: READONLY asks for the slot map again, then the slot's owner
 
 TEST_CASE("exchange: a standalone client follows no redirect and reads no slot map", "[unit][exchange]") {
   FakeRouting routing;
-  Exchange ex(one(wire({"SET", "k", "v"})), standalone_rules(), never);
-  ex.add_part(0, "a:1", -1);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"SET", "k", "v"})), standalone_rules(), never, "a:1", -1);
   const std::string redirect = GENERATE(std::string("MOVED 7 b:2"), std::string("READONLY replica"));
   answer(ex, routing, {err(redirect)});
   CHECK_FALSE(ex.take_refresh());
@@ -202,9 +201,7 @@ TEST_CASE("exchange: a standalone client follows no redirect and reads no slot m
 TEST_CASE("exchange: a script the node does not know is loaded ahead of its EVALSHA, in the same write", "[unit][exchange][script]") {
   FakeRouting routing;
   const Script script("return 1");
-  Exchange ex(one(evalsha(script), script), standalone_rules(), never);
-  ex.add_part(0, "a:1", -1);
-  ex.start(routing, now);
+  auto ex = started(routing, one(evalsha(script), script), standalone_rules(), never, "a:1", -1);
   REQUIRE(ex.sends().size() == 1);
   CHECK(ex.sends().front().request.bytes() == load_of(script) + evalsha(script));
   CHECK(ex.sends().front().request.expected == 2);
@@ -213,15 +210,11 @@ TEST_CASE("exchange: a script the node does not know is loaded ahead of its EVAL
   CHECK(ex.take_result().value().front() == 1);  // the load's reply is nobody's answer
   CHECK(routing.caches["a:1"].known(script.get_hash(), 1));
 
-  Exchange again(one(evalsha(script), script), standalone_rules(), never);
-  again.add_part(0, "a:1", -1);
-  again.start(routing, now);
+  auto again = started(routing, one(evalsha(script), script), standalone_rules(), never, "a:1", -1);
   CHECK(again.sends().front().request.bytes() == evalsha(script));  // known now: no load
   // Known on this link only: a new link (a restarted server, maybe) loads it again.
   routing.link_of["a:1"] = 2;
-  Exchange relinked(one(evalsha(script), script), standalone_rules(), never);
-  relinked.add_part(0, "a:1", -1);
-  relinked.start(routing, now);
+  auto relinked = started(routing, one(evalsha(script), script), standalone_rules(), never, "a:1", -1);
   CHECK(relinked.sends().front().request.bytes() == load_of(script) + evalsha(script));
 }
 
@@ -258,9 +251,7 @@ TEST_CASE("exchange: NOSCRIPT for a script thought loaded: loaded again and retr
   FakeRouting routing;
   const Script script("return 1");
   routing.caches["a:1"].learned(script.get_hash(), 1);
-  Exchange ex(one(evalsha(script), script), cluster_rules(), never);
-  ex.add_part(0, "a:1", -1);
-  ex.start(routing, now);
+  auto ex = started(routing, one(evalsha(script), script), cluster_rules(), never, "a:1", -1);
   CHECK(ex.sends().front().request.bytes() == evalsha(script));
   answer(ex, routing, {err("NOSCRIPT No matching script.")});  // flushed by someone else
   REQUIRE(ex.sends().size() == 1);
@@ -279,9 +270,7 @@ TEST_CASE("exchange: NOSCRIPT for a script thought loaded: loaded again and retr
 TEST_CASE("exchange: a script that does not compile answers with its load's error", "[unit][exchange][script]") {
   FakeRouting routing;
   const Script bad("return x +");
-  Exchange ex(one(evalsha(bad), bad), cluster_rules(), never);
-  ex.add_part(0, "a:1", -1);
-  ex.start(routing, now);
+  auto ex = started(routing, one(evalsha(bad), bad), cluster_rules(), never, "a:1", -1);
   answer(ex, routing, {err("ERR Error compiling script (new function): user_script:1: unexpected symbol"),
                        err("NOSCRIPT No matching script.")});
   REQUIRE(ex.finished());
@@ -293,9 +282,7 @@ TEST_CASE("exchange: a script that does not compile answers with its load's erro
 TEST_CASE("exchange: SCRIPT FLUSH empties the node's script cache", "[unit][exchange][script]") {
   FakeRouting routing;
   routing.caches["a:1"].learned(std::string(40, 'a'), 1);
-  Exchange ex(one(wire({"script", "flush", "SYNC"})), standalone_rules(), never);
-  ex.add_part(0, "a:1", -1);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"script", "flush", "SYNC"})), standalone_rules(), never, "a:1", -1);
   answer(ex, routing, {ok()});
   CHECK_FALSE(routing.caches["a:1"].known(std::string(40, 'a'), 1));
 }
@@ -308,9 +295,7 @@ TEST_CASE("exchange: a transaction redirected before anything ran is sent again 
   tx.set("k", "v").get("k");
   auto rules = cluster_rules();
   rules.atomic = true;
-  Exchange ex(Entries{tx.data(), {}, {}}, rules, never);
-  ex.add_part(0, "a:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, Entries{tx.data(), {}, {}}, rules, never, "a:1", 7);
   const std::string whole = glide::detail::wrap_transaction(*tx.data());
   CHECK(ex.sends().front().request.bytes() == whole);
   CHECK(ex.sends().front().request.expected == 4);
@@ -330,9 +315,7 @@ TEST_CASE("exchange: a transaction redirected before anything ran is sent again 
 
 TEST_CASE("exchange: a request that never left goes again after a refresh; one that may have run does not", "[unit][exchange]") {
   FakeRouting routing;
-  Exchange ex(one(wire({"GET", "k"})), cluster_rules(), now + 1s);
-  ex.add_part(0, "dead:1", 7);
-  ex.start(routing, now);
+  auto ex = started(routing, one(wire({"GET", "k"})), cluster_rules(), now + 1s, "dead:1", 7);
   auto group = ex.sends().front().group;
   ex.sends().clear();
   ex.replied(group, glide::fail(errc::connection_error, "not connected"), routing, now);
