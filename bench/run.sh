@@ -26,6 +26,9 @@
 #                   to the scheduler, sequential round trips came out at 13k/s or 26k/s by where
 #                   the two happened to run. The sequential rows are also measured with the
 #                   client on the server's CPU ("same CPU"). The cluster is not pinned.
+#   BENCH_BEFORE_DIR a build directory of an earlier glide-cpp (bench/glide_bench built there, e.g.
+#                   in a git worktree): every glide-cpp measurement is also made with it, right
+#                   next to today's, and a last table gives after / before per workload
 #   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
 #                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
 #
@@ -91,6 +94,12 @@ fi
 log "building ${targets[*]} in $build_dir ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt"))"
 ninja -C "$build_dir" -j"$jobs" "${targets[@]}" >&2
 glide_bench=$(cd "$build_dir" && pwd)/bench/glide_bench
+before_bench=""
+if [ -n "${BENCH_BEFORE_DIR:-}" ]; then
+  before_bench=$(cd "$BENCH_BEFORE_DIR" && pwd)/bench/glide_bench
+  [ -x "$before_bench" ] || { log "no bench/glide_bench in BENCH_BEFORE_DIR=$BENCH_BEFORE_DIR"; exit 1; }
+  log "before: $before_bench, measured next to every glide-cpp figure"
+fi
 hiredis_bench=$(cd "$build_dir" && pwd)/bench/hiredis_bench
 parser_bench=$(cd "$build_dir" && pwd)/bench/parser_bench
 
@@ -158,13 +167,22 @@ on_cpu() {
   if [ "$pin" = 1 ] && [ "$1" = "$port" ]; then echo "taskset -c $client_cpu"; fi
 }
 
-cpp_at() {  # port name, glide_bench arguments...
-  local p=$1 name=$2 out
-  shift 2
+one_cpp() {  # binary port name, glide_bench arguments...
+  local bin=$1 p=$2 name=$3 out
+  shift 3
   # shellcheck disable=SC2046
-  out=$($(on_cpu "$p") "$glide_bench" --port "$p" --seconds "$seconds" "$@") || { log "glide_bench $* failed"; exit 1; }
+  out=$($(on_cpu "$p") "$bin" --port "$p" --seconds "$seconds" "$@") || { log "$bin $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
   allocs[$name]=$(sed -n 's/^result .*allocs_per_op=\([0-9.]*\).*/\1/p' <<<"$out" | tail -1)
+}
+cpp_names=()  # every glide-cpp measurement, for the after / before table
+cpp_at() {  # port name, glide_bench arguments...: today's glide-cpp, and the earlier one next to it
+  local p=$1 name=$2
+  shift 2
+  [[ " ${cpp_names[*]} " == *" $name "* ]] || cpp_names+=("$name")
+  if [ -n "$before_bench" ] && [ $((round % 2)) = 0 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
+  one_cpp "$glide_bench" "$p" "$name" "$@"
+  if [ -n "$before_bench" ] && [ $((round % 2)) = 1 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
 }
 nodejs_at() {  # port name, bench.mjs arguments...
   local p=$1 name=$2 out
@@ -341,4 +359,17 @@ for d in "${cluster_depths[@]}"; do alloc_row "cluster pipeline of $d SETs, per 
 if [ -n "$queue_line" ]; then
   echo
   echo "Queued requests: $(sed -n 's/^result .* requests=\([0-9]*\) bytes_per_request=\([0-9.]*\) payload_per_request=\([0-9.]*\) overhead_per_request=\([0-9.]*\).*/\1 GETs queued hold \2 bytes each on the heap: \3 bytes of encoded command, \4 bytes beyond it/p' <<<"$queue_line")"
+fi
+
+# ---- after / before (BENCH_BEFORE_DIR)
+if [ -n "$before_bench" ]; then
+  echo
+  echo "| glide-cpp measurement | after ops/s | before ops/s | after / before | allocations per op after / before |"
+  echo "|---|---:|---:|---:|---:|"
+  for name in "${cpp_names[@]}"; do
+    after=${best[$name]:-} before=${best[before_$name]:-}
+    [ -n "$after" ] && [ -n "$before" ] || continue
+    printf '| %s | %s | %s | %s | %s / %s |\n' "$name" "$after" "$before" "$(python3 -c "print(f'{$after / $before:.2f}')")" \
+      "${allocs[$name]:-?}" "${allocs[before_$name]:-?}"
+  done
 fi

@@ -45,12 +45,70 @@ Clock::time_point deadline_after(milliseconds timeout) {
   return timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
 }
 
+// How an operation's answers reach its caller: one value (an error reply is the Result's error),
+// one per node, or a batch's shaped results. Not a wrapping handler: that cost an allocation per
+// request.
+class Finish {
+ public:
+  static Finish value(Done<Value> d) { return Finish(std::move(d)); }
+  static Finish per_node(bool multi, Done<ClusterValue<Value>> d) {
+    Finish f(std::move(d));
+    f.multi_ = multi;
+    return f;
+  }
+  static Finish batch(std::shared_ptr<const BatchData> b, bool raise_on_error, Done<Engine::Batches> d) {
+    Finish f(std::move(d));
+    f.batch_ = std::move(b);
+    f.raise_on_error_ = raise_on_error;
+    return f;
+  }
+  explicit operator bool() const noexcept {
+    return std::visit([](const auto& d) { return bool(d); }, done_);
+  }
+  // The entries' answers (a Replies vector as it came, for a single command).
+  void operator()(Result<std::vector<Value>> r) {
+    std::visit([&](auto& d) { deliver(d, std::move(r)); }, done_);
+  }
+
+ private:
+  template <class D>
+  explicit Finish(D d) : done_(std::move(d)) {}
+
+  static void deliver(Done<Value>& d, Result<std::vector<Value>> r) {
+    if (!r) return std::move(d)(r.error());
+    std::move(d)(to_result<Value>(std::move(r.value().front())));
+  }
+  // A multi-node route's answers as they came from each node; any error reply fails it.
+  void deliver(Done<ClusterValue<Value>>& d, Result<std::vector<Value>> r) const {
+    if (!r) return std::move(d)(r.error());
+    Value& v = r.value().front();
+    if (auto e = v.as_error()) return std::move(d)(std::move(*e));
+    if (!multi_) return std::move(d)(ClusterValue<Value>(std::move(v)));
+    std::map<std::string, Value> per_node;
+    for (auto& [node, answer] : v.entries()) {
+      if (auto e = answer.as_error()) return std::move(d)(std::move(*e));
+      per_node.emplace(node.str(), std::move(answer));
+    }
+    std::move(d)(ClusterValue<Value>(std::move(per_node)));
+  }
+  void deliver(Done<Engine::Batches>& d, Result<std::vector<Value>> r) const {
+    if (!r) return std::move(d)(r.error());
+    std::vector<Value> replies = batch_->atomic ? std::move(r.value().front().items()) : std::move(r).value();
+    std::move(d)(shape_batch_replies(*batch_, std::move(replies), raise_on_error_));
+  }
+
+  std::variant<Done<Value>, Done<ClusterValue<Value>>, Done<Engine::Batches>> done_;
+  bool multi_ = false;
+  std::shared_ptr<const BatchData> batch_;
+  bool raise_on_error_ = false;
+};
+
 // One operation in flight: its exchange and whom to tell.
 struct Run {
-  Run(Entries entries, ExchangeRules rules, Clock::time_point deadline, Done<std::vector<Value>> d)
-      : exchange(std::move(entries), rules, deadline), done(std::move(d)) {}
+  Run(Entries entries, ExchangeRules rules, Clock::time_point deadline, Finish f)
+      : exchange(std::move(entries), rules, deadline), done(std::move(f)) {}
   Exchange exchange;
-  Done<std::vector<Value>> done;
+  Finish done;
 };
 
 // What either configuration says about the engine itself.
@@ -75,6 +133,24 @@ Settings settings_of(Config config) {
   s.config = std::move(config);
   return s;
 }
+
+class EngineImpl;
+
+// A command for one node, sent as it is before any exchange is built: it takes its replies itself
+// (EngineImpl::send_first_round).
+struct FirstRound final : ReplyTarget {
+  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, Clock::time_point d, Finish f)
+      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), deadline(d), done(std::move(f)) {}
+  void on_replies(Result<Replies> replies) override;
+
+  std::shared_ptr<EngineImpl> engine;
+  Entries entries;
+  std::string node;
+  int slot;
+  ExchangeRules rules;
+  Clock::time_point deadline;
+  Finish done;
+};
 
 class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
  public:
@@ -131,10 +207,11 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   ExchangeRules single_rules() const;
   void start(std::shared_ptr<Run> run);
   void drive(const std::shared_ptr<Run>& run);
-  void run_single(Entries entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
-                  Done<std::vector<Value>> done);
+  void run_single(Entries entries, RoutePlan plan, Gather how, ExchangeRules rules, milliseconds timeout, Finish done);
   template <class Finish>
   void run_command(Command command, std::optional<Route> route, milliseconds timeout, Gather how, Finish finish);
+  void send_first_round(std::shared_ptr<FirstRound> f);
+  friend struct FirstRound;
   void exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
                    Clock::time_point deadline, Done<Batches> done);
   void exec_pipeline(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
@@ -155,6 +232,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   ConnectionOptions base_;
   SlotMap map_;
   std::unordered_map<std::string, Node> nodes_;
+  std::pair<const std::string, Node>* last_node_ = nullptr;  // the node asked for last
   std::shared_ptr<const PipelinePlan> last_plan_;
   std::unordered_map<std::string, Clock::time_point> unreachable_;  // when a node last failed us
   bool refreshing_ = false;
@@ -171,7 +249,12 @@ const EngineImpl& impl(const Engine& e) { return static_cast<const EngineImpl&>(
 // ---- connections ------------------------------------------------------------------------------
 
 EngineImpl::Node& EngineImpl::node(const std::string& name) {
-  if (auto it = nodes_.find(name); it != nodes_.end()) return it->second;
+  // Most requests go where the one before went (a standalone client always does): no hashing.
+  if (last_node_ && last_node_->first == name) return last_node_->second;
+  if (auto it = nodes_.find(name); it != nodes_.end()) {
+    last_node_ = &*it;
+    return it->second;
+  }
   ConnectionOptions o = base_;
   o.address = parse_node(name);
   o.readonly = map_.is_replica(name);  // a replica answers reads only after READONLY
@@ -260,7 +343,7 @@ void EngineImpl::drive(const std::shared_ptr<Run>& run) {
       self->drive(run);
     });
   }
-  if (ex.finished() && run->done) std::move(run->done)(ex.take_result());
+  if (ex.finished() && run->done) run->done(ex.take_result());  // once: a Done is empty after its call
 }
 
 ExchangeRules EngineImpl::single_rules() const {
@@ -269,38 +352,41 @@ ExchangeRules EngineImpl::single_rules() const {
   return rules;
 }
 
-void EngineImpl::run_single(Entries entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
-                            Done<std::vector<Value>> done) {
-  auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
+void EngineImpl::run_single(Entries entries, RoutePlan plan, Gather how, ExchangeRules rules, milliseconds timeout, Finish done) {
+  const auto deadline = deadline_after(timeout);
+  const Script* script = entries.script(0);
+  // (SCRIPT FLUSH teaches the exchange that the node's scripts are gone: it takes the long way.)
+  const bool plain = !plan.multi && !rules.side && !is_script_flush(entries.one) &&
+                     (!script || !needs_load(scripts(plan.nodes.front()), *script, links(plan.nodes.front())));
+  if (plain)
+    return send_first_round(
+        std::make_shared<FirstRound>(shared_from_this(), std::move(entries), std::move(plan.nodes.front()), plan.slot, rules, deadline,
+                                     std::move(done)));
+  auto run = std::make_shared<Run>(std::move(entries), rules, deadline, std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
   if (plan.multi) run->exchange.gather(0, how, plan.policy);
   start(std::move(run));
 }
 
-// The answer of a one-entry exchange; an error reply is the Result's error.
-Done<std::vector<Value>> first_value(Done<Value> done) {
-  return [d = std::move(done)](Result<std::vector<Value>> r) mutable {
-    if (!r) return std::move(d)(r.error());
-    std::move(d)(to_result<Value>(std::move(r.value().front())));
-  };
+// A command for one node goes out as it is, with no exchange: most are answered with a value, and
+// building an exchange for each of them made a request three times as costly (allocations,
+// memory while queued). Any other answer (an error reply, a failure) goes to an exchange, which
+// takes over as if it had sent the request, and judges it by the rules.
+void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f) {
+  Request r;
+  r.borrowed = f->entries.one;
+  r.owner = f;
+  r.timeout = time_left(f->deadline, Clock::now());
+  const std::string& target = f->node;
+  node(target).connection->send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }
 
-// A multi-node route's answers as they came from each node; any error reply fails it.
-Done<std::vector<Value>> per_node_value(bool multi, Done<ClusterValue<Value>> done) {
-  return [multi, d = std::move(done)](Result<std::vector<Value>> r) mutable {
-    if (!r) return std::move(d)(r.error());
-    Value& v = r.value().front();
-    if (!multi) {
-      if (auto e = v.as_error()) return std::move(d)(std::move(*e));
-      return std::move(d)(ClusterValue<Value>(std::move(v)));
-    }
-    std::map<std::string, Value> per_node;
-    for (auto& [node, answer] : v.entries()) {
-      if (auto e = answer.as_error()) return std::move(d)(std::move(*e));
-      per_node.emplace(node.str(), std::move(answer));
-    }
-    std::move(d)(ClusterValue<Value>(std::move(per_node)));
-  };
+void FirstRound::on_replies(Result<Replies> replies) {
+  if (replies && !replies.value().front().is_error()) return done(std::move(replies).value());
+  auto run = std::make_shared<Run>(std::move(entries), rules, deadline, std::move(done));
+  run->exchange.add_part(0, node, slot);
+  run->exchange.adopt(std::move(replies), *engine, Clock::now());
+  engine->drive(run);
 }
 
 // ---- operations -------------------------------------------------------------------------------
@@ -316,17 +402,18 @@ void EngineImpl::run_command(Command command, std::optional<Route> route, millis
   timeout = command.timeout_for(timeout);
   Entries e;
   e.one = std::move(command).encoded();
-  run_single(std::move(e), plan.value(), how, single_rules(), timeout, finish(plan.value().multi));
+  const bool multi = plan.value().multi;
+  run_single(std::move(e), std::move(plan).value(), how, single_rules(), timeout, finish(multi));
 }
 
 void EngineImpl::execute(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
   run_command(std::move(command), std::move(route), timeout, Gather::by_policy,
-              [&done](bool) { return first_value(std::move(done)); });
+              [&done](bool) { return Finish::value(std::move(done)); });
 }
 
 void EngineImpl::execute_per_node(Command command, Route route, milliseconds timeout, Done<ClusterValue<Value>> done) {
   run_command(std::move(command), std::move(route), timeout, Gather::per_node,
-              [&done](bool multi) { return per_node_value(multi, std::move(done)); });
+              [&done](bool multi) { return Finish::per_node(multi, std::move(done)); });
 }
 
 void EngineImpl::execute_on_side(Command command, std::optional<Route> route, milliseconds timeout, Done<Value> done) {
@@ -338,7 +425,7 @@ void EngineImpl::execute_on_side(Command command, std::optional<Route> route, mi
   rules.side = true;
   Entries e;
   e.one = std::move(command).encoded();
-  run_single(std::move(e), plan.value(), Gather::by_policy, rules, timeout, first_value(std::move(done)));
+  run_single(std::move(e), std::move(plan).value(), Gather::by_policy, rules, timeout, Finish::value(std::move(done)));
 }
 
 void EngineImpl::invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done) {
@@ -351,7 +438,7 @@ void EngineImpl::invoke_script(Script script, ScriptOptions options, millisecond
   Entries e;
   e.one = std::move(c).encoded();
   e.one_script = std::move(script);
-  run_single(std::move(e), plan.value(), Gather::by_policy, single_rules(), timeout, first_value(std::move(done)));
+  run_single(std::move(e), std::move(plan).value(), Gather::by_policy, single_rules(), timeout, Finish::value(std::move(done)));
 }
 
 void EngineImpl::invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout,
@@ -364,7 +451,7 @@ void EngineImpl::invoke_script_route(Script script, ScriptArgs args, Route route
   e.one = std::move(c).encoded();
   e.one_script = std::move(script);
   const bool multi = plan.value().multi;
-  run_single(std::move(e), plan.value(), Gather::per_node, single_rules(), timeout, per_node_value(multi, std::move(done)));
+  run_single(std::move(e), std::move(plan).value(), Gather::per_node, single_rules(), timeout, Finish::per_node(multi, std::move(done)));
 }
 
 // ---- batches ----------------------------------------------------------------------------------
@@ -380,14 +467,6 @@ void EngineImpl::exec(std::shared_ptr<const BatchData> batch, bool raise_on_erro
   const auto deadline = deadline_after(batch_timeout(*batch, options.timeout.value_or(timeout)));
   if (batch->atomic) return exec_atomic(std::move(batch), raise_on_error, options, deadline, std::move(done));
   exec_pipeline(std::move(batch), raise_on_error, options, deadline, std::move(done));
-}
-
-Done<std::vector<Value>> shaped(std::shared_ptr<const BatchData> batch, bool raise_on_error, Done<Engine::Batches> done) {
-  return [batch, raise_on_error, d = std::move(done)](Result<std::vector<Value>> r) mutable {
-    if (!r) return std::move(d)(r.error());
-    std::vector<Value> replies = batch->atomic ? std::move(r.value().front().items()) : std::move(r).value();
-    std::move(d)(shape_batch_replies(*batch, std::move(replies), raise_on_error));
-  };
 }
 
 void EngineImpl::exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
@@ -415,7 +494,7 @@ void EngineImpl::exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_
   auto rules = single_rules();
   rules.atomic = true;
   rules.retry_unsent = false;
-  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, shaped(batch, raise_on_error, std::move(done)));
+  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, Finish::batch(batch, raise_on_error, std::move(done)));
   run->exchange.add_part(0, target, slot);
   start(std::move(run));
 }
@@ -426,7 +505,7 @@ void EngineImpl::exec_pipeline(std::shared_ptr<const BatchData> batch, bool rais
   const auto retry = options.retry_strategy.value_or(BatchRetryStrategy{});
   rules.retry_transient = retry.retry_server_error;
   rules.retry_lost = retry.retry_connection_error;
-  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, shaped(batch, raise_on_error, std::move(done)));
+  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, Finish::batch(batch, raise_on_error, std::move(done)));
   Exchange& ex = run->exchange;
   if (!settings_.cluster) {
     const std::string server = map_.owner(-1);
@@ -435,7 +514,7 @@ void EngineImpl::exec_pipeline(std::shared_ptr<const BatchData> batch, bool rais
     return start(std::move(run));
   }
   auto planned = pipeline_plan(*batch, options.route);
-  if (!planned) return std::move(run->done)(planned.error());
+  if (!planned) return run->done(planned.error());
   const auto& plan = planned.value();
   for (const auto& group : plan->groups) {
     const auto first = static_cast<std::uint32_t>(ex.parts().size());
@@ -545,6 +624,7 @@ void EngineImpl::install(Topology t) {
       for (const auto& old : map_.topology().shards) was_primary = was_primary || old.primary == r;
       if (was_primary) continue;
       it->second.connection->close();
+      if (last_node_ == &*it) last_node_ = nullptr;
       nodes_.erase(it);
     }
   map_.install(std::move(t));

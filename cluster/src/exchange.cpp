@@ -19,6 +19,7 @@ Exchange::Exchange(Entries entries, ExchangeRules rules, TimePoint deadline)
 }
 
 std::uint16_t Exchange::node_index(const std::string& node) {
+  if (!parts_.empty() && nodes_[parts_.back().node] == node) return parts_.back().node;  // a pipeline's parts come per node
   for (std::size_t i = 0; i < nodes_.size(); ++i)
     if (nodes_[i] == node) return static_cast<std::uint16_t>(i);
   nodes_.push_back(node);
@@ -30,7 +31,8 @@ void Exchange::add_part(std::uint32_t entry, const std::string& node, int slot) 
   p.entry = entry;
   p.node = node_index(node);
   p.slot = slot;
-  parts_.push_back(std::move(p));
+  parts_.push_back(p);
+  answers_.emplace_back();
 }
 
 void Exchange::gather(std::uint32_t entry, Gather how, ResponsePolicy policy) { gathers_.push_back({entry, how, policy}); }
@@ -40,15 +42,21 @@ void Exchange::prepare(std::uint32_t first_part, std::uint32_t count, std::strin
   prepared_owner_ = std::move(owner);
 }
 
-std::chrono::milliseconds Exchange::remaining(TimePoint now) const {
-  if (deadline_ == TimePoint::max()) return std::chrono::milliseconds(0);  // no limit
-  // A spent deadline leaves 1 ms: the request then times out at once, on the connection's terms.
-  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - now), std::chrono::milliseconds(1));
+std::chrono::milliseconds time_left(Exchange::TimePoint deadline, Exchange::TimePoint now) {
+  if (deadline == Exchange::TimePoint::max()) return std::chrono::milliseconds(0);
+  return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now), std::chrono::milliseconds(1));
 }
 
 // ---- sending ----------------------------------------------------------------------------------
 
 void Exchange::start(Routing& routing, TimePoint now) { send_round(routing, now); }
+
+void Exchange::adopt(Result<Replies> first, Routing& routing, TimePoint now) {
+  groups_.clear();
+  groups_.push_back(Group{parts_.front().node, {0}, {}, {}, routing.links(nodes_[parts_.front().node])});
+  groups_left_ = 1;
+  replied(0, std::move(first), routing, now);
+}
 
 void Exchange::send_round(Routing& routing, TimePoint now) {
   groups_.clear();
@@ -81,7 +89,7 @@ void Exchange::send_round(Routing& routing, TimePoint now) {
     } else {
       r = build(g, routing);
     }
-    r.timeout = remaining(now);
+    r.timeout = time_left(deadline_, now);
     sends_.push_back(Send{k, nodes_[g.node], rules_.side, std::move(r)});
   }
   prepared_owner_.reset();
@@ -140,7 +148,7 @@ void Exchange::replied(std::size_t group, Result<Replies> replies, Routing& rout
   if (replies) {
     take_replies(g, std::move(replies).value(), routing);
   } else {
-    for (auto pi : g.parts) parts_[pi].failure = replies.error();
+    for (auto pi : g.parts) fail_part(pi, replies.error());
   }
   if (--groups_left_ == 0) settle_round(routing, now);
 }
@@ -148,8 +156,7 @@ void Exchange::replied(std::size_t group, Result<Replies> replies, Routing& rout
 void Exchange::take_replies(Group& g, Replies replies, Routing& routing) {
   if (g.layout.empty()) {
     for (std::size_t k = 0; k < g.parts.size() && k < replies.size(); ++k) {
-      parts_[g.parts[k]].reply = std::move(replies[k]);
-      parts_[g.parts[k]].answered = true;
+      answers_[g.parts[k]] = std::move(replies[k]);
     }
     return;
   }
@@ -166,13 +173,12 @@ void Exchange::take_replies(Group& g, Replies replies, Routing& routing) {
         routing.scripts(nodes_[g.node]).learned(g.loads[load]->get_hash(), g.link);
       continue;
     }
-    Part& p = parts_[static_cast<std::size_t>(at)];
-    p.answered = true;
+    Value& answer = answers_[static_cast<std::size_t>(at)];
     if (rules_.atomic) {
       transaction.push_back(std::move(replies[k]));
-      if (transaction.size() == entries_.size() + 2) p.reply = Value::array(std::move(transaction));
+      if (transaction.size() == entries_.size() + 2) answer = Value::array(std::move(transaction));
     } else {
-      p.reply = std::move(replies[k]);
+      answer = std::move(replies[k]);
     }
   }
   // A script that does not compile fails its SCRIPT LOAD, and its EVALSHA then says NOSCRIPT:
@@ -181,19 +187,19 @@ void Exchange::take_replies(Group& g, Replies replies, Routing& routing) {
     if (!load_errors[load]) continue;
     for (auto pi : g.parts)
       if (const Script* s = entries_.script(parts_[pi].entry); s && s->get_hash() == g.loads[load]->get_hash()) {
-        parts_[pi].reply = *load_errors[load];
+        answers_[pi] = *load_errors[load];
         parts_[pi].reloaded = true;
       }
   }
 }
 
 void Exchange::settle_round(Routing& routing, TimePoint now) {
-  for (auto& p : parts_) {
-    if (p.settled) continue;
-    if (p.failure)
-      judge_failure(p, now);
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    if (parts_[i].settled) continue;
+    if (!failures_.empty() && failures_[i])
+      judge_failure(i, now);
     else
-      judge_reply(p, routing, now);
+      judge_reply(i, routing, now);
   }
   const bool again = std::any_of(parts_.begin(), parts_.end(), [](const Part& p) { return !p.settled; });
   if (!again) return void(finished_ = true);
@@ -210,17 +216,23 @@ void Exchange::resume(Routing& routing, TimePoint now) {
   send_round(routing, now);
 }
 
+void Exchange::fail_part(std::size_t i, const Error& e) {
+  if (failures_.empty()) failures_.resize(parts_.size());
+  failures_[i] = e;
+}
+
 // A part that got no reply: it goes again only where that cannot run it twice, unless the
 // caller allowed it (retry_connection_error), and in a cluster, after the slot map is read again.
-void Exchange::judge_failure(Part& p, TimePoint now) {
-  const auto code = p.failure->code();
+void Exchange::judge_failure(std::size_t i, TimePoint now) {
+  Part& p = parts_[i];
+  const auto code = failures_[i]->code();
   const bool unsent = code == errc::connection_error;
   const bool lost = unsent || code == errc::unknown_outcome;
   const bool may = rules_.follow_topology && p.attempts < max_attempts && now < deadline_;
   if (lost && rules_.follow_topology) want_refresh_ = true;  // the node may be gone: learn who serves its slots
   if (may && ((unsent && rules_.retry_unsent) || (lost && rules_.retry_lost))) {
     ++p.attempts;
-    p.failure.reset();
+    failures_[i].reset();
     p.asking = false;
     p.reroute = true;
     if (rules_.retry_lost) rules_.retry_lost = false;  // once: it may run twice already
@@ -242,13 +254,15 @@ ReplyVerdict transaction_verdict(const Value& all, std::string_view node) {
 }
 }  // namespace
 
-void Exchange::judge_reply(Part& p, Routing& routing, TimePoint now) {
+void Exchange::judge_reply(std::size_t i, Routing& routing, TimePoint now) {
+  Part& p = parts_[i];
+  const Value& answer = answers_[i];
   const std::string& node = nodes_[p.node];
-  if (!p.reply.is_error() && !rules_.atomic) {
-    if (p.reply.kind() == ValueKind::simple_string && is_script_flush(entries_.wire(p.entry))) routing.scripts(node).forget_all();
+  if (!answer.is_error() && !rules_.atomic) {
+    if (answer.kind() == ValueKind::simple_string && is_script_flush(entries_.wire(p.entry))) routing.scripts(node).forget_all();
     return void(p.settled = true);
   }
-  const ReplyVerdict v = rules_.atomic ? transaction_verdict(p.reply, node) : classify_reply(p.reply, node);
+  const ReplyVerdict v = rules_.atomic ? transaction_verdict(answer, node) : classify_reply(answer, node);
   const bool may = p.attempts < max_attempts;
   const bool topology = may && rules_.follow_topology;
   switch (v.kind) {
@@ -291,25 +305,25 @@ void Exchange::judge_reply(Part& p, Routing& routing, TimePoint now) {
 // ---- the result -------------------------------------------------------------------------------
 
 Result<std::vector<Value>> Exchange::take_result() {
-  for (auto& p : parts_)
-    if (p.failure) return *p.failure;
+  for (const auto& f : failures_)
+    if (f) return *f;
+  // A pipeline of one node, as built: the answers are the result, in order.
+  const bool in_order = gathers_.empty() && parts_.size() == entries_.size() &&
+                        std::all_of(parts_.begin(), parts_.end(), [i = std::uint32_t{0}](const Part& p) mutable { return p.entry == i++; });
+  if (in_order) return std::move(answers_);
   std::vector<Value> out(entries_.size());
-  if (gathers_.empty()) {
-    for (auto& p : parts_) out[p.entry] = std::move(p.reply);
-    return out;
-  }
   std::vector<bool> is_gathered(entries_.size(), false);
   for (const auto& g : gathers_) is_gathered[g.entry] = true;
-  for (auto& p : parts_)
-    if (!is_gathered[p.entry]) out[p.entry] = std::move(p.reply);
+  for (std::size_t i = 0; i < parts_.size(); ++i)
+    if (!is_gathered[parts_[i].entry]) out[parts_[i].entry] = std::move(answers_[i]);
   for (const auto& g : gathers_) out[g.entry] = gathered(g);
   return out;
 }
 
 Value Exchange::gathered(const EntryGather& g) {
   std::vector<std::pair<std::string, Value>> answers;
-  for (auto& p : parts_)
-    if (p.entry == g.entry) answers.emplace_back(nodes_[p.node], std::move(p.reply));
+  for (std::size_t i = 0; i < parts_.size(); ++i)
+    if (parts_[i].entry == g.entry) answers.emplace_back(nodes_[parts_[i].node], std::move(answers_[i]));
   if (g.how == Gather::by_policy) return combine(g.policy, std::move(answers));
   Value::Map per_node;
   for (auto& [node, v] : answers) per_node.emplace_back(Value::bulk_string(node), std::move(v));

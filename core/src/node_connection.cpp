@@ -20,6 +20,7 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <cassert>
 #include <filesystem>
 #include <variant>
 
@@ -153,17 +154,17 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     });
   }
 
+  // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
+  // any_io_executor queries the executor, which costs Asio a heap allocation per request).
   void send(Request request, ReplyHandler handler) override {
-    asio::dispatch(strand_, [self = shared_from_this(), r = std::move(request), h = std::move(handler)]() mutable {
-      self->machine_.request(std::move(r), std::move(h), Clock::now());
-      self->pump();
-    });
+    assert(strand_.running_in_this_thread());
+    machine_.request(std::move(request), std::move(handler), Clock::now());
+    pump();
   }
 
   void send_side(Request request, ReplyHandler handler) override {
-    asio::dispatch(strand_, [self = shared_from_this(), r = std::move(request), h = std::move(handler)]() mutable {
-      self->side()->send(std::move(r), std::move(h));
-    });
+    assert(strand_.running_in_this_thread());
+    side()->send(std::move(request), std::move(handler));
   }
 
   void close() override {

@@ -28,7 +28,12 @@ bool recover_noscript(ScriptCache& cache, const Script& script, bool& reloaded) 
 }
 
 bool is_script_flush(std::string_view wire) {
-  // Read in place, without decoding the command: this is asked of every command that answers OK.
+  // Asked of every command sent alone: most are rejected by the first letter of their name
+  // ("*3\r\n$3\r\nGET..."), read in place.
+  const auto name_at = wire.find('$');
+  if (name_at == std::string_view::npos) return false;
+  const auto letter_at = wire.find("\r\n", name_at) + 2;
+  if (letter_at >= wire.size() || (wire[letter_at] != 'S' && wire[letter_at] != 's')) return false;
   auto next_arg = [&wire]() -> std::string_view {
     if (!wire.empty() && wire.front() == '*') wire.remove_prefix(std::min(wire.find("\r\n") + 2, wire.size()));
     const auto crlf = wire.find("\r\n");

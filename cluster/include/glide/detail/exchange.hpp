@@ -67,19 +67,17 @@ class Exchange {
   using TimePoint = Clock::time_point;
 
   // One entry on one node. An entry sent to several nodes (DBSIZE on all primaries) has a part
-  // per node, combined at the end.
+  // per node, combined at the end. Its answer is answers()[i]: kept apart, so that a pipeline's
+  // answers, in order, become the result without being moved again.
   struct Part {
     std::uint32_t entry = 0;
-    std::uint16_t node = 0;  // index into nodes()
+    std::uint16_t node = 0;  // index into nodes
     std::uint16_t attempts = 0;
+    int slot = -1;
     bool asking = false;
     bool reloaded = false;  // NOSCRIPT recovered once already
     bool reroute = false;   // asks the slot map for its node before the next round
     bool settled = false;
-    bool answered = false;
-    int slot = -1;
-    Value reply;
-    std::optional<Error> failure;
   };
   // An action: send `request` to `node` (its side connection if `side`); the replies go back
   // through replied(group, ...).
@@ -101,6 +99,10 @@ class Exchange {
 
   // ---- events
   void start(Routing& routing, TimePoint now);
+  // The first round went out without this exchange (a single command's request, sent as it is:
+  // most are answered with a value and never need one): take over with its outcome, as if this
+  // exchange had sent it.
+  void adopt(Result<Replies> first, Routing& routing, TimePoint now);
   void replied(std::size_t group, Result<Replies> replies, Routing& routing, TimePoint now);
   // The refresh or the pause it asked for is over.
   void resume(Routing& routing, TimePoint now);
@@ -115,6 +117,7 @@ class Exchange {
   Result<std::vector<Value>> take_result();
 
   const std::vector<Part>& parts() const noexcept { return parts_; }
+  const std::vector<Value>& answers() const noexcept { return answers_; }
   const std::string& node(std::uint16_t i) const { return nodes_[i]; }
 
  private:
@@ -146,9 +149,9 @@ class Exchange {
   static bool loads_ahead(const Group& g, const Script& s);
   void take_replies(Group& g, Replies replies, Routing& routing);
   void settle_round(Routing& routing, TimePoint now);
-  void judge_failure(Part& p, TimePoint now);
-  void judge_reply(Part& p, Routing& routing, TimePoint now);
-  std::chrono::milliseconds remaining(TimePoint now) const;
+  void judge_failure(std::size_t i, TimePoint now);
+  void judge_reply(std::size_t i, Routing& routing, TimePoint now);
+  void fail_part(std::size_t i, const Error& e);
   Value gathered(const EntryGather& g);
 
   Entries entries_;
@@ -156,6 +159,8 @@ class Exchange {
   TimePoint deadline_;
   std::vector<std::string> nodes_;
   std::vector<Part> parts_;
+  std::vector<Value> answers_;                   // per part
+  std::vector<std::optional<Error>> failures_;   // per part, once one failed (empty until then)
   std::vector<EntryGather> gathers_;
   std::vector<Prepared> prepared_;
   std::shared_ptr<const void> prepared_owner_;
@@ -168,6 +173,10 @@ class Exchange {
   std::optional<TimePoint> pause_until_;
   bool finished_ = false;
 };
+
+// What a request sent at `now` may still wait until `deadline`: 0 (no limit) for none, at least
+// 1 ms for one that has passed (the request then times out at once, on the connection's terms).
+std::chrono::milliseconds time_left(Exchange::TimePoint deadline, Exchange::TimePoint now);
 
 // Several nodes' answers to one command into one Value, as its response policy says.
 Value combine(ResponsePolicy policy, std::vector<std::pair<std::string, Value>> answers);

@@ -9,6 +9,8 @@
 #include <glide/detail/command_table.hpp>
 #include <glide/route.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +20,7 @@ namespace glide::detail {
 
 // Where one command goes: one node, or several whose answers are combined by `policy`.
 struct RoutePlan {
-  std::vector<std::string> nodes;
+  boost::container::small_vector<std::string, 1> nodes;  // one node, the common case, without a heap allocation
   int slot = -1;       // the slot it was routed by (-1: none)
   bool multi = false;  // a multi-node route: answers combined, or kept per node
   ResponsePolicy policy = ResponsePolicy::none;

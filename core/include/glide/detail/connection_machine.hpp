@@ -24,13 +24,54 @@
 #include <queue>
 #include <random>
 #include <span>
+#include <type_traits>
 #include <string>
 #include <vector>
 
 namespace glide::detail {
 
 using Replies = std::vector<Value>;
-using ReplyHandler = boost::asio::any_completion_handler<void(Result<Replies>)>;
+
+// An object that takes a request's replies itself: one its sender allocated anyway (a single
+// command's first round), so that waiting for the replies costs no handler of its own.
+struct ReplyTarget {
+  virtual ~ReplyTarget() = default;
+  virtual void on_replies(Result<Replies> replies) = 0;
+};
+
+// Whoever waits for a request's replies: any completion handler (type-erased), or a ReplyTarget.
+class ReplyHandler {
+ public:
+  ReplyHandler() = default;
+  template <class H>
+    requires(!std::is_same_v<std::decay_t<H>, ReplyHandler> && !std::is_convertible_v<H, std::shared_ptr<ReplyTarget>>)
+  ReplyHandler(H&& h) : handler_(std::in_place, std::forward<H>(h)) {}
+  ReplyHandler(std::shared_ptr<ReplyTarget> target) : target_(std::move(target)) {}
+  // By hand: Boost 1.81's any_completion_handler cannot be move-assigned (it recurses), and a
+  // moved-from optional would still look engaged.
+  ReplyHandler(ReplyHandler&& o) noexcept : target_(std::move(o.target_)) {
+    if (o.handler_) handler_.emplace(std::move(*o.handler_));
+    o.handler_.reset();
+  }
+  ReplyHandler& operator=(ReplyHandler&& o) noexcept {
+    handler_.reset();
+    if (o.handler_) handler_.emplace(std::move(*o.handler_));
+    o.handler_.reset();
+    target_ = std::move(o.target_);
+    return *this;
+  }
+  explicit operator bool() const noexcept { return handler_.has_value() || target_ != nullptr; }
+  void operator()(Result<Replies> r) && {
+    if (auto target = std::move(target_)) return target->on_replies(std::move(r));
+    auto h = std::move(*handler_);
+    handler_.reset();
+    std::move(h)(std::move(r));
+  }
+
+ private:
+  std::optional<boost::asio::any_completion_handler<void(Result<Replies>)>> handler_;
+  std::shared_ptr<ReplyTarget> target_;
+};
 
 struct Request {
   Request() = default;
@@ -150,8 +191,7 @@ class ConnectionMachine {
     std::chrono::milliseconds timeout;  // how long its caller waits (zero: no limit)
     TimePoint written_at{};             // when its bytes were all on the wire (zero: not yet)
     Replies replies;
-    // Empty once completed (timed out, failed): its replies are then read and dropped. (An
-    // optional because Boost 1.81's any_completion_handler cannot be move-assigned.)
+    // Empty once completed (timed out, failed): its replies are then read and dropped.
     std::optional<ReplyHandler> handler;
   };
   using Deadline = std::pair<TimePoint, std::uint64_t>;

@@ -75,10 +75,10 @@ class NodeConnection {
   // Connects now (TCP, TLS, handshake). Completes once with the first attempt's outcome; later
   // losses reconnect by themselves.
   virtual void connect(boost::asio::any_completion_handler<void(Result<void>)> handler) = 0;
-  // Queues a request. The handler runs on the strand with all `expected` replies (error replies
-  // stay in place as error Values) or with why they could not be had.
+  // Queues a request; called on the strand. The handler runs on the strand with all `expected`
+  // replies (error replies stay in place as error Values) or with why they could not be had.
   virtual void send(Request request, ReplyHandler handler) = 0;
-  // The same over a second connection to this server, opened on first use: SCRIPT KILL and
+  // The same (on the strand) over a second connection to this server, opened on first use: SCRIPT KILL and
   // FUNCTION KILL must not wait behind the script they stop. It also probes the server when
   // this connection falls silent.
   virtual void send_side(Request request, ReplyHandler handler) = 0;
