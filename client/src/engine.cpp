@@ -139,8 +139,9 @@ class EngineImpl;
 // A command for one node, sent as it is before any exchange is built: it takes its replies itself
 // (EngineImpl::send_first_round).
 struct FirstRound final : ReplyTarget {
-  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, Clock::time_point d, Finish f)
-      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), deadline(d), done(std::move(f)) {}
+  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, milliseconds t, Finish f)
+      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t),
+        deadline(deadline_after(t)), done(std::move(f)) {}
   void on_replies(Result<Replies> replies) override;
 
   std::shared_ptr<EngineImpl> engine;
@@ -148,6 +149,7 @@ struct FirstRound final : ReplyTarget {
   std::string node;
   int slot;
   ExchangeRules rules;
+  milliseconds timeout;
   Clock::time_point deadline;
   Finish done;
 };
@@ -353,16 +355,14 @@ ExchangeRules EngineImpl::single_rules() const {
 }
 
 void EngineImpl::run_single(Entries entries, RoutePlan plan, Gather how, ExchangeRules rules, milliseconds timeout, Finish done) {
-  const auto deadline = deadline_after(timeout);
   const Script* script = entries.script(0);
-  // (SCRIPT FLUSH teaches the exchange that the node's scripts are gone: it takes the long way.)
-  const bool plain = !plan.multi && !rules.side && !is_script_flush(entries.one) &&
+  const bool plain = !plan.multi && !rules.side &&
                      (!script || !needs_load(scripts(plan.nodes.front()), *script, links(plan.nodes.front())));
   if (plain)
     return send_first_round(
-        std::make_shared<FirstRound>(shared_from_this(), std::move(entries), std::move(plan.nodes.front()), plan.slot, rules, deadline,
+        std::make_shared<FirstRound>(shared_from_this(), std::move(entries), std::move(plan.nodes.front()), plan.slot, rules, timeout,
                                      std::move(done)));
-  auto run = std::make_shared<Run>(std::move(entries), rules, deadline, std::move(done));
+  auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
   if (plan.multi) run->exchange.gather(0, how, plan.policy);
   start(std::move(run));
@@ -376,13 +376,16 @@ void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f) {
   Request r;
   r.borrowed = f->entries.one;
   r.owner = f;
-  r.timeout = time_left(f->deadline, Clock::now());
+  r.timeout = f->timeout;  // all of it: it is sent now
   const std::string& target = f->node;
   node(target).connection->send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }
 
 void FirstRound::on_replies(Result<Replies> replies) {
-  if (replies && !replies.value().front().is_error()) return done(std::move(replies).value());
+  if (replies && !replies.value().front().is_error()) {
+    if (flushed_scripts(entries.one, replies.value().front())) engine->scripts(node).forget_all();
+    return done(std::move(replies).value());
+  }
   auto run = std::make_shared<Run>(std::move(entries), rules, deadline, std::move(done));
   run->exchange.add_part(0, node, slot);
   run->exchange.adopt(std::move(replies), *engine, Clock::now());

@@ -259,7 +259,7 @@ void Exchange::judge_reply(std::size_t i, Routing& routing, TimePoint now) {
   const Value& answer = answers_[i];
   const std::string& node = nodes_[p.node];
   if (!answer.is_error() && !rules_.atomic) {
-    if (answer.kind() == ValueKind::simple_string && is_script_flush(entries_.wire(p.entry))) routing.scripts(node).forget_all();
+    if (flushed_scripts(entries_.wire(p.entry), answer)) routing.scripts(node).forget_all();
     return void(p.settled = true);
   }
   const ReplyVerdict v = rules_.atomic ? transaction_verdict(answer, node) : classify_reply(answer, node);

@@ -78,11 +78,7 @@ Result<RoutePlan> SlotMap::plan_route(const Route& route, bool readonly) {
 }
 
 Result<RoutePlan> SlotMap::plan_command(const Command& command, const std::optional<Route>& route) {
-  if (!cluster_) {
-    RoutePlan p;
-    p.nodes.push_back(topology_.shards.front().primary);
-    return p;
-  }
+  if (!cluster_) return RoutePlan{{topology_.shards.front().primary}, -1, false, ResponsePolicy::none};
   const auto argv = command.arguments();
   const CommandInfo* info = find_command(argv);
   const bool readonly = info && info->readonly;

@@ -6,6 +6,7 @@
 // ran the scripts after the entries that followed them.) SCRIPT LOAD, not EVAL: scripts cached
 // by EVAL may be evicted by the server.
 #include <glide/script.hpp>
+#include <glide/value.hpp>
 
 #include <cstdint>
 #include <string>
@@ -44,5 +45,9 @@ bool recover_noscript(ScriptCache& cache, const Script& script, bool& reloaded);
 
 // Whether a command is SCRIPT FLUSH: after it, the node's cache is empty.
 bool is_script_flush(std::string_view command_wire);
+// A command answered without error that emptied its node's script cache (SCRIPT FLUSH's OK).
+inline bool flushed_scripts(std::string_view command_wire, const Value& reply) {
+  return reply.kind() == ValueKind::simple_string && is_script_flush(command_wire);
+}
 
 }  // namespace glide::detail
