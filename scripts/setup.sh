@@ -28,3 +28,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"
   $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports "${backports[@]}"
 fi
+
+# The tests and the examples' default address use the name "localhost" (TLS checks the host name
+# against the certificate). A minimal system (debootstrap --variant=minbase) has no /etc/hosts,
+# and there it does not resolve.
+if ! getent hosts localhost >/dev/null 2>&1; then
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' | $SUDO tee -a /etc/hosts >/dev/null
+fi
