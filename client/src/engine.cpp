@@ -12,6 +12,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -366,7 +367,9 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
                      (!script || !needs_load(scripts(plan.nodes.front()), *script, links(plan.nodes.front())));
   if (plain)
     return send_first_round(
-        std::make_shared<FirstRound>(shared_from_this(), std::move(entries), plan.nodes.front(), plan.slot, rules, timeout,
+        // Asio's per-thread recycling: a reply frees one just before the caller's next request
+        // asks for one.
+        std::allocate_shared<FirstRound>(asio::recycling_allocator<FirstRound>(), shared_from_this(), std::move(entries), plan.nodes.front(), plan.slot, rules, timeout,
                                      std::move(done)));
   auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
