@@ -8,9 +8,20 @@
 #include <string>
 #include <string_view>
 
+#include <sys/resource.h>
+
 namespace bench {
 
 using Clock = std::chrono::steady_clock;
+
+// CPU seconds (user + system) this process has used so far: the client's own cost, whatever the
+// machine's other load (getrusage).
+inline double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
 
 inline Clock::duration secs(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));

@@ -9,6 +9,9 @@
 //   evalsha      the same through custom_command({"EVALSHA", sha, "0", "x"}) -> calls per second
 //   get          C coroutines each doing sequential GETs on one client      -> GETs per second
 //   set          sequential SETs, one at a time, awaiting each (round trips) -> SETs per second
+//   sync-set     the same on glide::sync::GlideClient, from the main thread
+//   sync-pipeline
+//                exec() of a Batch(false) of N SETs on glide::sync::GlideClient
 //   cluster-pipeline
 //                exec() the same ClusterBatch(false) of N SETs again and again on one
 //                GlideClusterClient (--host/--port: any node of the cluster) -> SETs per second;
@@ -18,7 +21,8 @@
 //                connect), then reports the heap they hold: total, and beyond their encoded bytes
 //
 // Every operator new in the program is counted: the result line reports allocs_per_op, the heap
-// allocations the timed window made per operation (client, coroutines and bench loop together).
+// allocations the timed window made per operation (client, coroutines and bench loop together),
+// and cpu_us_per_op, the process's user + system CPU time in that window per operation.
 
 // Each mode warms up briefly (connection, script cache, allocator) before the timed window.
 // Prints one machine-readable line on stdout:
@@ -97,7 +101,7 @@ struct Options {
 };
 
 constexpr const char* kSynopsis =
-    "glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|cluster-pipeline|queue-memory\n"
+    "glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|cluster-pipeline|queue-memory|sync-set|sync-pipeline\n"
     "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N]";
 
 Options parse(int argc, char** argv) {
@@ -117,7 +121,7 @@ Options parse(int argc, char** argv) {
     }
   }
   if (o.mode != "pipeline" && o.mode != "script" && o.mode != "evalsha" && o.mode != "get" && o.mode != "set" &&
-      o.mode != "cluster-pipeline" && o.mode != "queue-memory")
+      o.mode != "cluster-pipeline" && o.mode != "queue-memory" && o.mode != "sync-set" && o.mode != "sync-pipeline")
     cl.usage("missing or bad mode");
   if (o.seconds <= 0) cl.usage("--seconds must be positive");
   return o;
@@ -148,6 +152,7 @@ struct Measured {
   std::uint64_t ops = 0;
   double elapsed = 0;        // seconds
   std::uint64_t allocs = 0;  // heap allocations in the timed window
+  double cpu = 0;            // CPU seconds (user + system) in the timed window
   std::string extra;         // mode-specific fields for the result line
 };
 
@@ -160,6 +165,7 @@ asio::awaitable<Measured> timed(const Options& o, Step step) {
   for (auto end = Clock::now() + secs(o.warmup); Clock::now() < end;) co_await step();
   Measured m;
   const auto allocs_before = allocations_now();
+  const double cpu_before = bench::cpu_seconds();
   const auto start = Clock::now();
   const auto end = start + secs(o.seconds);
   auto now = start;
@@ -169,7 +175,55 @@ asio::awaitable<Measured> timed(const Options& o, Step step) {
   }
   m.elapsed = std::chrono::duration<double>(now - start).count();
   m.allocs = allocations_now() - allocs_before;
+  m.cpu = bench::cpu_seconds() - cpu_before;
   co_return m;
+}
+
+// The blocking client, driven from this thread: sequential SETs (sync-set) or exec() of one
+// Batch(false) of `depth` SETs (sync-pipeline), for the warm-up and then the timed window.
+std::optional<Measured> run_sync(const Options& o) {
+  glide::GlideClientConfiguration config;
+  config.addresses.push_back({o.host, o.port});
+  config.request_timeout = std::chrono::milliseconds(5000);
+  auto created = glide::sync::GlideClient::create(config);
+  if (!created) {
+    std::fprintf(stderr, "glide_bench: cannot connect to %s:%u: %s\n", o.host.c_str(), o.port,
+                 std::string(created.error().message()).c_str());
+    return std::nullopt;
+  }
+  auto client = std::move(created).value();
+  glide::Batch batch(false);
+  for (std::size_t i = 0; i < o.depth; ++i) batch.set(key(i), kValue);
+  std::size_t i = 0;
+  auto step = [&]() -> std::uint64_t {
+    if (o.mode == "sync-set") {
+      check(client.set(key(i++), kValue), "set");
+      return 1;
+    }
+    auto r = client.exec(batch, true);
+    check(r, "exec");
+    return o.depth;
+  };
+  Measured m;
+  try {
+    for (auto end = Clock::now() + secs(o.warmup); Clock::now() < end;) step();
+    const auto allocs_before = allocations_now();
+    const double cpu_before = bench::cpu_seconds();
+    const auto start = Clock::now();
+    auto now = start;
+    while (now < start + secs(o.seconds)) {
+      m.ops += step();
+      now = Clock::now();
+    }
+    m.elapsed = std::chrono::duration<double>(now - start).count();
+    m.allocs = allocations_now() - allocs_before;
+    m.cpu = bench::cpu_seconds() - cpu_before;
+  } catch (const Failure& f) {
+    std::fprintf(stderr, "glide_bench: %s\n", f.what.c_str());
+    return std::nullopt;
+  }
+  client.close();
+  return m;
 }
 
 // Every key of the key space exists, so GETs return 16-byte values.
@@ -228,6 +282,7 @@ asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o
     const auto end = start + secs(warm ? o.warmup : o.seconds);
     std::uint64_t ops = 0;
     const auto allocs_before = allocations_now();
+    const double cpu_before = bench::cpu_seconds();
     std::size_t running = o.concurrency;
     std::optional<Failure> failed;
     asio::steady_timer all_done(ex, Clock::time_point::max());
@@ -252,7 +307,8 @@ asio::awaitable<Measured> bench_get(glide::GlideClient& client, const Options& o
     boost::system::error_code ec;
     if (running > 0) co_await all_done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (failed) throw *failed;
-    if (!warm) total = {ops, std::chrono::duration<double>(Clock::now() - start).count(), allocations_now() - allocs_before, {}};
+    if (!warm) total = {ops, std::chrono::duration<double>(Clock::now() - start).count(), allocations_now() - allocs_before,
+                        bench::cpu_seconds() - cpu_before, {}};
   }
   co_return total;
 }
@@ -292,7 +348,7 @@ asio::awaitable<Measured> bench_queue_memory(glide::GlideClient& client, const O
     co_await pause.async_wait(asio::use_awaitable);
   }
   const double n = static_cast<double>(o.requests);
-  Measured m{o.requests, 0.2, allocs, {}};
+  Measured m{o.requests, 0.2, allocs, 0, {}};
   m.extra = fmt::format(" requests={} bytes_per_request={:.1f} payload_per_request={:.1f} overhead_per_request={:.1f}",
                         o.requests, static_cast<double>(held) / n, static_cast<double>(payload) / n,
                         static_cast<double>(held - static_cast<std::int64_t>(payload)) / n);
@@ -345,7 +401,9 @@ asio::awaitable<std::optional<Measured>> run_standalone(const Options& o) {
 
 asio::awaitable<int> run(const Options& o) {
   std::optional<Measured> measured;
-  if (o.mode == "cluster-pipeline") {
+  if (o.mode == "sync-set" || o.mode == "sync-pipeline") {
+    measured = run_sync(o);
+  } else if (o.mode == "cluster-pipeline") {
     measured = co_await with_client<glide::GlideClusterClient>(o, glide::GlideClusterClientConfiguration{},
                                                                bench_pipeline<glide::ClusterBatch, glide::GlideClusterClient>);
   } else {
@@ -355,11 +413,12 @@ asio::awaitable<int> run(const Options& o) {
   const Measured m = *measured;
 
   std::string params;
-  if (o.mode == "pipeline" || o.mode == "cluster-pipeline") params = fmt::format(" depth={}", o.depth);
+  if (o.mode == "pipeline" || o.mode == "cluster-pipeline" || o.mode == "sync-pipeline") params = fmt::format(" depth={}", o.depth);
   if (o.mode == "get") params = fmt::format(" concurrency={}", o.concurrency);
-  fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f} allocs_per_op={:.3f}{}\n", o.mode,
-             params, m.elapsed, m.ops, static_cast<double>(m.ops) / m.elapsed,
-             static_cast<double>(m.allocs) / static_cast<double>(std::max<std::uint64_t>(m.ops, 1)), m.extra);
+  const double ops = static_cast<double>(std::max<std::uint64_t>(m.ops, 1));
+  fmt::print("result impl=glide-cpp mode={}{} seconds={:.2f} ops={} ops_per_sec={:.0f} allocs_per_op={:.3f} cpu_us_per_op={:.3f}{}\n",
+             o.mode, params, m.elapsed, m.ops, static_cast<double>(m.ops) / m.elapsed, static_cast<double>(m.allocs) / ops,
+             m.cpu * 1e6 / ops, m.extra);
   std::fflush(stdout);
   co_return 0;
 }

@@ -8,7 +8,8 @@
 // redisGetReply, checking that each is the status OK and freeing it: N SETs per step, as
 // glide_bench's exec() of a Batch(false) of N SETs. Depth 1 is sequential round trips.
 // A warm-up (0.5 s by default) precedes the timed window. Prints one machine-readable line:
-//   result impl=hiredis mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=...
+//   result impl=hiredis mode=pipeline depth=100 seconds=3.00 ops=... ops_per_sec=... cpu_us_per_op=...
+// (cpu_us_per_op: user + system CPU of this process in the timed window, per SET)
 // Errors go to stderr and make the exit status non-zero.
 #include "bench_cli.hpp"
 
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   for (auto end = Clock::now() + secs(o.warmup); status == 0 && Clock::now() < end;)
     if (!step(c, keys)) status = 1;
   std::uint64_t ops = 0;
+  const double cpu_before = bench::cpu_seconds();
   const auto start = Clock::now();
   const auto end = start + secs(o.seconds);
   auto now = start;
@@ -117,12 +119,14 @@ int main(int argc, char** argv) {
     ops += o.depth;
     now = Clock::now();
   }
+  const double cpu = bench::cpu_seconds() - cpu_before;
   redisFree(c);
   if (status != 0) return status;
 
   const double elapsed = std::chrono::duration<double>(now - start).count();
-  std::printf("result impl=hiredis mode=pipeline depth=%zu seconds=%.2f ops=%llu ops_per_sec=%.0f\n", o.depth, elapsed,
-              static_cast<unsigned long long>(ops), static_cast<double>(ops) / elapsed);
+  std::printf("result impl=hiredis mode=pipeline depth=%zu seconds=%.2f ops=%llu ops_per_sec=%.0f cpu_us_per_op=%.3f\n", o.depth,
+              elapsed, static_cast<unsigned long long>(ops), static_cast<double>(ops) / elapsed,
+              cpu * 1e6 / static_cast<double>(ops ? ops : 1));
   std::fflush(stdout);
   return 0;
 }

@@ -154,12 +154,17 @@ log "${seconds}s per measurement, $rounds round(s)"
 # ---- measurements
 declare -A best    # measurement name -> best ops/s over the rounds
 declare -A allocs  # glide-cpp measurement name -> heap allocations per operation (glide_bench counts)
+declare -A cpu     # measurement name -> the client's CPU µs per operation, in its best round
 
-record() {  # name ops_per_sec
-  local name=$1 v=$2
-  log "  $name: $v ops/s"
-  if [ -z "${best[$name]:-}" ] || [ "$v" -gt "${best[$name]}" ]; then best[$name]=$v; fi
+record() {  # name ops_per_sec [cpu µs per op]
+  local name=$1 v=$2 c=${3:-}
+  log "  $name: $v ops/s${c:+, $c µs CPU per op}"
+  if [ -z "${best[$name]:-}" ] || [ "$v" -gt "${best[$name]}" ]; then
+    best[$name]=$v
+    [ -z "$c" ] || cpu[$name]=$c
+  fi
 }
+cpu_of() { sed -n 's/^result .*cpu_us_per_op=\([0-9.]*\).*/\1/p' | tail -1; }
 ops_of() { sed -n 's/^result .*ops_per_sec=\([0-9]*\).*/\1/p' | tail -1; }
 
 # The command prefix for a client of port $1: pinned to $client_cpu for the single server.
@@ -172,7 +177,7 @@ one_cpp() {  # binary port name, glide_bench arguments...
   shift 3
   # shellcheck disable=SC2046
   out=$($(on_cpu "$p") "$bin" --port "$p" --seconds "$seconds" "$@") || { log "$bin $* failed"; exit 1; }
-  record "$name" "$(ops_of <<<"$out")"
+  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
   allocs[$name]=$(sed -n 's/^result .*allocs_per_op=\([0-9.]*\).*/\1/p' <<<"$out" | tail -1)
 }
 cpp_names=()  # every glide-cpp measurement, for the after / before table
@@ -199,7 +204,7 @@ hiredis() {  # name, hiredis_bench arguments...
   [ "$use_hiredis" = 1 ] || return 0
   # shellcheck disable=SC2046
   out=$($(on_cpu "$port") "$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
-  record "$name" "$(ops_of <<<"$out")"
+  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
 }
 cpp() { cpp_at "$port" "$@"; }                          # against the single server
 nodejs() { nodejs_at "$port" "$@"; }
@@ -246,8 +251,10 @@ for ((round = 1; round <= rounds; round++)); do
         "nodejs node_pipeline_$d pipeline --depth $d"
     done
     # Sequential SETs through the plain API (set(), awaited one by one): the same round trips as
-    # depth 1 above, without a batch.
+    # depth 1 above, without a batch; and through the blocking client, next to hiredis.
     cpp cpp_set set
+    run_group "$round" "cpp cpp_sync_set sync-set" "hiredis hiredis_sync_1 pipeline --depth 1"
+    cpp cpp_sync_pipeline_100 sync-pipeline --depth 100
     if [ "$pin" = 1 ]; then
       # Every client on the server's CPU: no cross-CPU wake-up in a round trip, so what each
       # client spends on the CPU shows (it is taken from the server).
@@ -334,6 +341,7 @@ for d in "${cluster_depths[@]}"; do
 done
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "valkey-benchmark -P 1 -c 1 -t set" vbench_1
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "hiredis, redisCommand-like round trips" hiredis_pipeline_1
+row "SET, sequential: sync::GlideClient::set(), 1 thread" cpp_sync_set "hiredis redisCommand-like round trips, next to it" hiredis_sync_1
 row "SET, sequential, client on the server's CPU" cpp_set_same "valkey-benchmark -P 1 -c 1 -t set, same CPU" vbench_1_same
 row "SET, sequential, client on the server's CPU" cpp_set_same "hiredis round trips, same CPU" hiredis_pipeline_1_same
 for d in "${same_cpu_depths[@]}"; do
@@ -356,6 +364,18 @@ alloc_row "SET, sequential, per SET" cpp_set
 alloc_row "GET, $get_concurrency coroutines, per GET (its 16-byte value is one)" cpp_get
 alloc_row "invoke_script, per call" cpp_script
 for d in "${cluster_depths[@]}"; do alloc_row "cluster pipeline of $d SETs, per SET" "cpp_cluster_pipeline_$d"; done
+echo
+echo "| client CPU per SET (user + system, getrusage) | glide-cpp µs | hiredis µs | glide-cpp / hiredis |"
+echo "|---|---:|---:|---:|"
+cpu_row() {  # workload ours theirs
+  local a=${cpu[$2]:-} b=${cpu[$3]:-}
+  [ -n "$a" ] && [ -n "$b" ] || return 0
+  printf '| %s | %s | %s | %s |\n' "$1" "$a" "$b" "$(python3 -c "print(f'{$a / $b:.2f}')")"
+}
+cpu_row "sequential, async set()" cpp_set hiredis_pipeline_1
+cpu_row "sequential, sync::GlideClient::set()" cpp_sync_set hiredis_sync_1
+cpu_row "pipeline depth 100, async exec()" cpp_pipeline_100 hiredis_pipeline_100
+cpu_row "pipeline depth 100, sync::GlideClient::exec()" cpp_sync_pipeline_100 hiredis_pipeline_100
 if [ -n "$queue_line" ]; then
   echo
   echo "Queued requests: $(sed -n 's/^result .* requests=\([0-9]*\) bytes_per_request=\([0-9.]*\) payload_per_request=\([0-9.]*\) overhead_per_request=\([0-9.]*\).*/\1 GETs queued hold \2 bytes each on the heap: \3 bytes of encoded command, \4 bytes beyond it/p' <<<"$queue_line")"

@@ -6,7 +6,11 @@
 #include <glide/client.hpp>
 #include <glide/cluster_client.hpp>
 
-#include <boost/asio/use_future.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <optional>
 
 #include <functional>
 #include <memory>
@@ -15,16 +19,48 @@ namespace glide::sync {
 
 namespace detail {
 
-// The io_context and thread behind sync clients; the last owner closes the client and joins.
+// The io_context behind sync clients (shared with their copies and sessions). A blocking call
+// runs it on the calling thread until its own result is in, as a blocking client does: a round
+// trip costs no hand-off between threads. Callers on several threads take turns at running it;
+// one waiting for its turn is woken by whoever completes its request. While no caller is in a
+// call (for idle_grace and more), a thread of its own runs it, so that health checks, reconnects
+// and operations started through async() go on; the next caller takes it back.
 class IoThread {
  public:
+  static constexpr std::chrono::milliseconds idle_grace{5};
+
   IoThread();
   ~IoThread();
   boost::asio::any_io_executor executor();
-  // What the last owner closes before stopping the thread.
+  // What the last owner closes before stopping.
   void on_shutdown(std::function<void()> close) { close_ = std::move(close); }
 
+  // Starts `op` (a deferred operation completing with one Result) and runs the loop until it is
+  // done. Not from within a handler this loop runs (that would wait for itself).
+  template <class Op>
+  auto run(Op&& op) {
+    using R = typename result_of<std::decay_t<Op>>::type;
+    std::optional<R> result;
+    std::atomic<bool> done{false};
+    std::forward<Op>(op)([this, &result, &done](R r) {
+      result.emplace(std::move(r));
+      finished(done);
+    });
+    drive_until(done);
+    return std::move(*result);
+  }
+
  private:
+  template <class Op>
+  struct result_of;
+  template <class R, class... Rest>
+  struct result_of<boost::asio::deferred_async_operation<void(R), Rest...>> {
+    using type = std::decay_t<R>;
+  };
+
+  void finished(std::atomic<bool>& done);
+  void drive_until(const std::atomic<bool>& done);
+
   struct State;
   std::unique_ptr<State> state_;
   std::function<void()> close_;
@@ -65,8 +101,8 @@ class SyncClientBase : public glide::detail::Commands<Derived> {
 
   // Runs a deferred operation of the async client and blocks for its Result.
   template <class Op>
-  static auto wait(Op&& op) {
-    return std::forward<Op>(op)(boost::asio::use_future).get();
+  auto wait(Op&& op) const {
+    return io_->run(std::forward<Op>(op));
   }
 
   std::shared_ptr<IoThread> io_;
