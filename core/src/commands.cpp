@@ -1,37 +1,19 @@
-#include <glide/commands.hpp>
+#include <glide/commands/common.hpp>
 
 namespace glide::detail {
 
-std::string_view to_string(InfoSection s) noexcept {
-  switch (s) {
-    case InfoSection::SERVER: return "server";
-    case InfoSection::CLIENTS: return "clients";
-    case InfoSection::MEMORY: return "memory";
-    case InfoSection::PERSISTENCE: return "persistence";
-    case InfoSection::STATS: return "stats";
-    case InfoSection::REPLICATION: return "replication";
-    case InfoSection::CPU: return "cpu";
-    case InfoSection::COMMANDSTATS: return "commandstats";
-    case InfoSection::KEYSPACE: return "keyspace";
-    case InfoSection::ALL: return "all";
-    case InfoSection::DEFAULT: return "default";
-    case InfoSection::EVERYTHING: return "everything";
+std::string_view to_string(ExpireOptions o) noexcept {
+  switch (o) {
+    case ExpireOptions::HasNoExpiry: return "NX";
+    case ExpireOptions::HasExistingExpiry: return "XX";
+    case ExpireOptions::NewExpiryGreaterThanCurrent: return "GT";
+    case ExpireOptions::NewExpiryLessThanCurrent: return "LT";
   }
-  return "default";
+  return "NX";
 }
 
-void add_set_options(Command& c, const SetOptions& o) {
-  if (o.conditional_set) c.arg(*o.conditional_set == ConditionalChange::ONLY_IF_EXISTS ? "XX" : "NX");
-  if (o.return_old_value) c.arg("GET");
-  if (o.expiry) {
-    switch (o.expiry->type) {
-      case ExpiryType::SEC: c.arg("EX").arg(o.expiry->count); break;
-      case ExpiryType::MILLSEC: c.arg("PX").arg(o.expiry->count); break;
-      case ExpiryType::UNIX_SEC: c.arg("EXAT").arg(o.expiry->count); break;
-      case ExpiryType::UNIX_MILLSEC: c.arg("PXAT").arg(o.expiry->count); break;
-      case ExpiryType::KEEP_TTL: c.arg("KEEPTTL"); break;
-    }
-  }
+void add_limit(Command& c, const std::optional<Limit>& limit) {
+  if (limit) c.arg("LIMIT").arg(limit->offset).arg(limit->count);
 }
 
 }  // namespace glide::detail

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -204,6 +205,26 @@ struct FromValue<std::vector<T>> {
       out.push_back(std::move(t).value());
     }
     return out;
+  }
+};
+// Fixed-shape arrays (e.g. BZPOPMIN's key, member, score) become tuples, element by element.
+template <class... Ts>
+struct FromValue<std::tuple<Ts...>> {
+  static Result<std::tuple<Ts...>> convert(const Value& v) {
+    auto arr = v.as_array();
+    if (!arr) return arr.error();
+    if (arr.value().size() != sizeof...(Ts)) return v.mismatch("an array of " + std::to_string(sizeof...(Ts)) + " elements");
+    return convert_each(arr.value(), std::index_sequence_for<Ts...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  static Result<std::tuple<Ts...>> convert_each(std::span<const Value> items, std::index_sequence<I...>) {
+    std::tuple<Result<Ts>...> parts{FromValue<Ts>::convert(items[I])...};
+    std::optional<Error> failed;
+    ((failed = failed ? failed : (std::get<I>(parts) ? std::nullopt : std::optional<Error>(std::get<I>(parts).error()))), ...);
+    if (failed) return *failed;
+    return std::tuple<Ts...>(std::move(std::get<I>(parts)).value()...);
   }
 };
 // Maps (RESP3), arrays of two-element arrays, and RESP2's flat key, value, key, value arrays all

@@ -1,0 +1,3 @@
+#include <glide/commands/bitmaps.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

@@ -1,0 +1,3 @@
+#include <glide/commands/functions.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

@@ -1,0 +1,3 @@
+#include <glide/commands/geo.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

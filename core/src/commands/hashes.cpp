@@ -1,0 +1,3 @@
+#include <glide/commands/hashes.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

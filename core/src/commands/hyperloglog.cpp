@@ -1,0 +1,3 @@
+#include <glide/commands/hyperloglog.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

@@ -1,0 +1,3 @@
+#include <glide/commands/keys.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

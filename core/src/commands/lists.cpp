@@ -1,0 +1,3 @@
+#include <glide/commands/lists.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

@@ -1,0 +1,3 @@
+#include <glide/commands/sets.hpp>
+
+namespace glide::detail {}  // namespace glide::detail

@@ -1,0 +1,3 @@
+#include <glide/commands/streams.hpp>
+
+namespace glide::detail {}  // namespace glide::detail
