@@ -63,16 +63,6 @@ void add_set_options(Command& c, const SetOptions& o) {
   }
 }
 
-void add_getex_expiry(Command& c, const ExpiryGetEx& e) {
-  switch (e.expiry_type) {
-    case ExpiryTypeGetEx::SEC: c.arg("EX").arg(e.value); break;
-    case ExpiryTypeGetEx::MILLSEC: c.arg("PX").arg(e.value); break;
-    case ExpiryTypeGetEx::UNIX_SEC: c.arg("EXAT").arg(e.value); break;
-    case ExpiryTypeGetEx::UNIX_MILLSEC: c.arg("PXAT").arg(e.value); break;
-    case ExpiryTypeGetEx::PERSIST: c.arg("PERSIST"); break;
-  }
-}
-
 void add_lcs_idx_options(Command& c, std::optional<std::int64_t> min_match_len, bool with_match_len) {
   if (min_match_len) c.arg("MINMATCHLEN").arg(*min_match_len);
   if (with_match_len) c.arg("WITHMATCHLEN");

@@ -19,6 +19,12 @@ struct ExpirySet {
   ExpiryType type = ExpiryType::SEC;
   std::int64_t count = 0;  // ignored for KEEP_TTL
 };
+// GETEX's and HGETEX's expiry: EX / PX / EXAT / PXAT with `value`, or PERSIST (value ignored).
+enum class ExpiryTypeGetEx { SEC, MILLSEC, UNIX_SEC, UNIX_MILLSEC, PERSIST };
+struct ExpiryGetEx {
+  ExpiryTypeGetEx expiry_type = ExpiryTypeGetEx::SEC;
+  std::int64_t value = 0;
+};
 // EXPIRE's (and HEXPIRE's) condition: NX / XX / GT / LT.
 enum class ExpireOptions { HasNoExpiry, HasExistingExpiry, NewExpiryGreaterThanCurrent, NewExpiryLessThanCurrent };
 enum class FlushMode { SYNC, ASYNC };
@@ -35,11 +41,19 @@ namespace detail {
 // the options as if they were a completion token.
 template <class Option, class... Extra>
 concept NoneIs = (!std::is_same_v<std::remove_cvref_t<Extra>, Option> && ...);
+// For overloads whose longer twin takes trailing numbers, nullopt or strings (a COUNT, a LIMIT, a
+// MATCH pattern): what the plain overload takes can only be a completion token, else
+// `lmpop(keys, LEFT, 2)` would take the 2 for a token.
+template <class... Extra>
+concept TokenOnly = ((!std::is_arithmetic_v<std::remove_cvref_t<Extra>> &&
+                      !std::is_same_v<std::remove_cvref_t<Extra>, std::nullopt_t> &&
+                      !std::is_convertible_v<Extra, std::string_view>) && ...);
 
 std::string_view to_string(ExpireOptions) noexcept;
 inline std::string_view to_string(FlushMode m) noexcept { return m == FlushMode::SYNC ? "SYNC" : "ASYNC"; }
 inline std::string_view to_string(OrderBy o) noexcept { return o == OrderBy::ASC ? "ASC" : "DESC"; }
 void add_limit(Command& c, const std::optional<Limit>& limit);
+void add_getex_expiry(Command& c, const ExpiryGetEx& e);
 
 // The base of each command family. `Family` is the family's own class: a face inherits many
 // families, and each needs its own unambiguous way back to the face.

@@ -14,13 +14,6 @@ struct SetOptions {
   bool return_old_value = false;                     // GET
 };
 
-// GETEX's expiry: EX / PX / EXAT / PXAT with `value`, or PERSIST (value ignored).
-enum class ExpiryTypeGetEx { SEC, MILLSEC, UNIX_SEC, UNIX_MILLSEC, PERSIST };
-struct ExpiryGetEx {
-  ExpiryTypeGetEx expiry_type = ExpiryTypeGetEx::SEC;
-  std::int64_t value = 0;
-};
-
 // One common run of LCS IDX: inclusive [start, end] ranges in key1's and key2's strings, and the
 // run's length when WITHMATCHLEN asked for it.
 struct LcsMatch {
@@ -49,16 +42,9 @@ struct FromValue<LcsIdx> {
 namespace detail {
 
 void add_set_options(Command& c, const SetOptions& o);
-void add_getex_expiry(Command& c, const ExpiryGetEx& e);
 void add_lcs_idx_options(Command& c, std::optional<std::int64_t> min_match_len, bool with_match_len);
 // MSET / MSETNX: the name, then each key and its value.
 Command pairs_command(std::string_view name, const std::vector<std::pair<std::string, std::string>>& pairs);
-
-// For overloads whose optional trailing arguments are numbers (or nullopt): a plain overload must
-// not take them for completion tokens.
-template <class... Extra>
-concept NoPositionalOption = ((!std::is_arithmetic_v<std::remove_cvref_t<Extra>> &&
-                               !std::is_same_v<std::remove_cvref_t<Extra>, std::nullopt_t>) && ...);
 
 template <class Derived>
 class StringCommands : public CommandRunner<Derived, StringCommands<Derived>> {
@@ -173,12 +159,12 @@ class StringCommands : public CommandRunner<Derived, StringCommands<Derived>> {
     return this->template run<std::int64_t>(Command{"LCS", key1, key2, "LEN"}, std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-    requires NoPositionalOption<Extra...>
+    requires TokenOnly<Extra...>
   decltype(auto) lcs_idx(Key key1, Key key2, Extra&&... extra) {
     return this->template run<LcsIdx>(Command{"LCS", key1, key2, "IDX"}, std::forward<Extra>(extra)...);
   }
   template <class... Extra>
-    requires NoPositionalOption<Extra...>
+    requires TokenOnly<Extra...>
   decltype(auto) lcs_idx(Key key1, Key key2, std::int64_t min_match_len, Extra&&... extra) {
     Command c{"LCS", key1, key2, "IDX"};
     add_lcs_idx_options(c, min_match_len, false);
