@@ -14,16 +14,15 @@ import sys
 FAMILIES = {  # header -> title, in the order the document lists them
     "strings": "strings", "keys": "generic keys", "hashes": "hashes", "lists": "lists", "sets": "sets",
     "sorted_sets": "sorted sets", "streams": "streams", "geo": "geo", "hyperloglog": "HyperLogLog",
-    "bitmaps": "bitmaps", "server": "server and connection", "functions": "functions",
+    "bitmaps": "bitmaps", "server": "server and connection", "functions": "functions", "pubsub": "pub/sub",
 }
 # Methods a face defines itself (not through a family), by file.
 FACES = {"client/include/glide/client.hpp": "client", "batch/include/glide/batch.hpp": "batch"}
 # GLIDE names that are not ours as they are, and why.
 RENAMED = {"delete": ("del", "`delete` is a C++ keyword")}
-NOT_COMMANDS = {"append_command": "GLIDE's internal helper for building a batch, not a command"}
-LATER = {"publish": "pub/sub (issue 15)", "pubsub_channels": "pub/sub (issue 15)",
-         "pubsub_numpat": "pub/sub (issue 15)", "pubsub_numsub": "pub/sub (issue 15)",
-         "pubsub_shardchannels": "pub/sub (issue 15)", "pubsub_shardnumsub": "pub/sub (issue 15)"}
+LEFT_OUT = {"append_command": "GLIDE's internal helper for building a batch, not a command",
+            "reset": "RESET would put the client's connection back to RESP2, database 0, no name and no "
+             "authentication behind the client's back; create a new client instead"}
 
 METHOD = re.compile(r"(?:decltype\(auto\)|\bauto|Derived&|\bvoid)\s+(\w+)\(")
 
@@ -99,7 +98,7 @@ def render(root):
             rows.append((FAMILIES.get(family, family), f"| `{name}`{where} | `{target}`{' (' + note + ')' if note else ''} | "
                          f"{FAMILIES.get(family, family)} | {shown} |"))
         else:
-            why = NOT_COMMANDS.get(name) or LATER.get(name) or "not yet"
+            why = LEFT_OUT.get(name, "not yet")
             missing.append(f"| `{name}`{where} | {why} |")
     glide_names = {RENAMED.get(n, (n, ""))[0] for n, _ in glide}
     extra = sorted(n for n in ours if n not in glide_names)

@@ -10,6 +10,7 @@
 #include <glide/commands/hyperloglog.hpp>
 #include <glide/commands/keys.hpp>
 #include <glide/commands/lists.hpp>
+#include <glide/commands/pubsub.hpp>
 #include <glide/commands/server.hpp>
 #include <glide/commands/sets.hpp>
 #include <glide/commands/sorted_sets.hpp>
@@ -30,7 +31,8 @@ class Commands : public ServerCommands<Derived>,
                  public GeoCommands<Derived>,
                  public HyperLogLogCommands<Derived>,
                  public BitmapCommands<Derived>,
-                 public FunctionCommands<Derived> {
+                 public FunctionCommands<Derived>,
+                 public PubSubCommands<Derived> {
  public:
   using Key = std::string_view;
   using Keys = std::vector<std::string>;
