@@ -110,6 +110,31 @@ TEST_CASE("flushdb and select on a client of their own", "[commands][server]") {
   CHECK(db6.dbsize().value() == 0);
 }
 
+TEST_CASE("flushall and its modes on a server of its own", "[commands][server]") {
+  // FLUSHALL empties every database: never on the shared server other tests keep keys on.
+  glide_test::ValkeyServer own;
+  auto db0 = glide_test::connect_sync(own);
+  auto cfg = glide_test::config_for(own);
+  cfg.database_id = 1;
+  auto db1 = glide::sync::GlideClient::create(cfg).value();
+  const auto fill = [&] {
+    REQUIRE(db0.set("a", "1").has_value());
+    REQUIRE(db1.set("b", "2").has_value());
+    REQUIRE(db0.dbsize().value() == 1);
+    REQUIRE(db1.dbsize().value() == 1);
+  };
+  const auto both_empty = [&] { return db0.dbsize().value() == 0 && db1.dbsize().value() == 0; };
+  fill();
+  REQUIRE(db0.flushall().has_value());
+  CHECK(both_empty());
+  fill();
+  REQUIRE(db0.flushall(FlushMode::ASYNC).has_value());
+  CHECK(both_empty());
+  fill();
+  REQUIRE(db1.flushall(FlushMode::SYNC).has_value());
+  CHECK(both_empty());
+}
+
 TEST_CASE("lolwut with its version and parameters", "[commands][server]") {
   auto& client = command_client();
   CHECK(contains(client.lolwut().value(), "ver."));
@@ -192,8 +217,10 @@ TEST_CASE("server family in a batch: entries convert as the direct calls return"
       .config_rewrite()
       .flushdb()
       .flushdb(FlushMode::ASYNC)
+      .flushall()
+      .flushall(FlushMode::SYNC)
       .lolwut()
       .lolwut(6)
       .select(1);
-  CHECK(unsent.size() == 9);
+  CHECK(unsent.size() == 11);
 }
