@@ -70,6 +70,9 @@ class IoThread {
 template <class Derived, class Async>
 class SyncClientBase : public glide::detail::Commands<Derived> {
  public:
+  // The WAIT command; the protected wait(op) below would hide it.
+  using glide::detail::Commands<Derived>::wait;
+
   template <class T>
   Result<T> run_command(Command command) {
     return wait(async_.template run_command<T>(std::move(command)));

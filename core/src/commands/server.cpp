@@ -20,4 +20,17 @@ std::string_view to_string(InfoSection s) noexcept {
   return "default";
 }
 
+Command config_set_command(const std::vector<std::pair<std::string, std::string>>& parameters) {
+  Command c{"CONFIG", "SET"};
+  for (const auto& [name, value] : parameters) c.arg(name).arg(value);
+  return c;
+}
+
+Command lolwut_command(std::optional<std::int64_t> version, const std::vector<std::int64_t>& parameters) {
+  Command c{"LOLWUT"};
+  if (version) c.arg("VERSION").arg(*version);
+  for (auto p : parameters) c.arg(p);
+  return c;
+}
+
 }  // namespace glide::detail
