@@ -176,9 +176,14 @@ void multi_node(glide::sync::GlideClusterClient& client) {
   print(client.script_exists({script.get_hash()}), "[false]");  // loaded on one primary of three
   print(client.script_exists({script.get_hash()}, first_primary), "[true]");
 
-  // Multi-key commands need one slot, as in the server
+  // MGET, MSET, DEL, EXISTS, UNLINK, TOUCH and WATCH over several slots are split by slot, sent
+  // to the owners in parallel and answered as one command (MGET in the caller's key order)
   print(client.mget({"{user1000}.name", "{user1000}.email"}), R"(["Ann", nil])");
-  auto refused = client.mget({"key1", "key2"});
+  print(client.mset({{"key1", "a"}, {"key2", "b"}}), "ok");
+  print(client.mget({"key2", "{user1000}.name", "key1"}), R"(["b", "Ann", "a"])");
+  print(client.del({"key1", "key2"}), "2");
+  // Other multi-key commands need one slot, as in the server (MSETNX must be atomic)
+  auto refused = client.msetnx({{"key1", "a"}, {"key2", "b"}});
   print(refused.error().code() == glide::errc::crossslot, "true");
   // [/snippet]
 }

@@ -5,6 +5,7 @@
 #include <glide/detail/engine.hpp>
 #include <glide/detail/exchange.hpp>
 #include <glide/detail/log.hpp>
+#include <glide/detail/multi_slot.hpp>
 #include <glide/detail/node_connection.hpp>
 #include <glide/detail/pipeline_plan.hpp>
 #include <glide/detail/reply.hpp>
@@ -63,6 +64,10 @@ class Finish {
     f.raise_on_error_ = raise_on_error;
     return f;
   }
+  // A command split by slot: its parts' answers become the command's one answer.
+  void combine_parts(std::shared_ptr<const SlotSplit> split) { split_ = std::move(split); }
+  // A pipeline that ran with its multi-slot entries split: the answers fold back first.
+  void fold(std::shared_ptr<const ExpandedBatch> expanded) { expanded_ = std::move(expanded); }
   explicit operator bool() const noexcept {
     return std::visit([](const auto& d) { return bool(d); }, done_);
   }
@@ -75,8 +80,9 @@ class Finish {
   template <class D>
   explicit Finish(D d) : done_(std::move(d)) {}
 
-  static void deliver(Done<Value>& d, Result<std::vector<Value>> r) {
+  void deliver(Done<Value>& d, Result<std::vector<Value>> r) const {
     if (!r) return std::move(d)(r.error());
+    if (split_) return std::move(d)(to_result<Value>(combine_split(*split_, std::move(r).value())));
     std::move(d)(to_result<Value>(std::move(r.value().front())));
   }
   // A multi-node route's answers as they came from each node; any error reply fails it.
@@ -95,6 +101,7 @@ class Finish {
   void deliver(Done<Engine::Batches>& d, Result<std::vector<Value>> r) const {
     if (!r) return std::move(d)(r.error());
     std::vector<Value> replies = batch_->atomic ? std::move(r.value().front().items()) : std::move(r).value();
+    if (expanded_) replies = fold_expanded(*expanded_, std::move(replies));
     std::move(d)(shape_batch_replies(*batch_, std::move(replies), raise_on_error_));
   }
 
@@ -102,6 +109,8 @@ class Finish {
   bool multi_ = false;
   std::shared_ptr<const BatchData> batch_;
   bool raise_on_error_ = false;
+  std::shared_ptr<const SlotSplit> split_;
+  std::shared_ptr<const ExpandedBatch> expanded_;
 };
 
 // One operation in flight: its exchange and whom to tell.
@@ -215,6 +224,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void start(std::shared_ptr<Run> run);
   void drive(const std::shared_ptr<Run>& run);
   void run_single(Entries&& entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout, Finish&& done);
+  void run_split(SlotSplit&& split, milliseconds timeout, Finish&& done);
   template <class MakeFinish>
   void run_command(Command&& command, const std::optional<Route>& route, milliseconds timeout, Gather how, MakeFinish finish);
   void send_first_round(std::shared_ptr<FirstRound> f);
@@ -412,12 +422,34 @@ void EngineImpl::run_command(Command&& command, const std::optional<Route>& rout
   // A standalone client's plan never changes: planned once, not per command.
   std::optional<Result<RoutePlan>> planned;
   if (map_.is_cluster() || !standalone_plan_) planned = map_.plan_command(command, route);
-  if (planned && !*planned) return finish(false)(planned->error());
+  if (planned && !*planned) {
+    if (planned->error().code() == errc::crossslot && !route)
+      if (auto split = split_by_slot(command.arguments())) return run_split(std::move(*split), command.timeout_for(timeout), finish(false));
+    return finish(false)(planned->error());
+  }
   const RoutePlan& plan = planned ? planned->value() : *standalone_plan_;
   timeout = command.timeout_for(timeout);
   Entries e;
   e.one = std::move(command).encoded();
   run_single(std::move(e), plan, how, single_rules(), timeout, finish(plan.multi));
+}
+
+// The parts of a split command run as a pipeline, each where its slot is; each part follows its
+// own redirects and retries, as a pipeline's entries do.
+void EngineImpl::run_split(SlotSplit&& split, milliseconds timeout, Finish&& done) {
+  auto parts = std::make_shared<BatchData>();
+  for (const auto& part : split.parts) {
+    parts->offsets.push_back(parts->wire.size());
+    parts->wire += part.wire;
+  }
+  auto shared = std::make_shared<const SlotSplit>(std::move(split));
+  done.combine_parts(shared);
+  auto run = std::make_shared<Run>(Entries{std::move(parts), {}, {}}, single_rules(), deadline_after(timeout), std::move(done));
+  for (std::uint32_t i = 0; i < shared->parts.size(); ++i) {
+    const int slot = shared->parts[i].slot;
+    run->exchange.add_part(i, map_.owner(slot, shared->readonly), slot);
+  }
+  start(std::move(run));
 }
 
 void EngineImpl::execute(Command&& command, std::optional<Route>&& route, milliseconds timeout, Done<Value>&& done) {
@@ -519,16 +551,27 @@ void EngineImpl::exec_pipeline(std::shared_ptr<const BatchData> batch, bool rais
   const auto retry = options.retry_strategy.value_or(BatchRetryStrategy{});
   rules.retry_transient = retry.retry_server_error;
   rules.retry_lost = retry.retry_connection_error;
-  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, Finish::batch(batch, raise_on_error, std::move(done)));
-  Exchange& ex = run->exchange;
+  auto finish = Finish::batch(batch, raise_on_error, std::move(done));
   if (!settings_.cluster) {
+    auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, std::move(finish));
     const std::string server = map_.owner(-1);
-    for (std::uint32_t i = 0; i < batch->size(); ++i) ex.add_part(i, server, -1);
-    ex.prepare(0, static_cast<std::uint32_t>(batch->size()), batch->wire, batch);
+    for (std::uint32_t i = 0; i < batch->size(); ++i) run->exchange.add_part(i, server, -1);
+    run->exchange.prepare(0, static_cast<std::uint32_t>(batch->size()), batch->wire, batch);
     return start(std::move(run));
   }
   auto planned = pipeline_plan(*batch, options.route);
-  if (!planned) return run->done(planned.error());
+  // Entries whose keys span slots and may be split (MGET, MSET, DEL, ...) run as their parts; such a
+  // batch is planned each time (the cached plan is for batches sent as they are).
+  if (!planned && planned.error().code() == errc::crossslot) {
+    if (auto expanded = expand_multi_slot(*batch)) {
+      batch = expanded->batch;
+      planned = plan_pipeline(map_, *batch, options.route);
+      finish.fold(std::make_shared<const ExpandedBatch>(std::move(*expanded)));
+    }
+  }
+  if (!planned) return finish(planned.error());
+  auto run = std::make_shared<Run>(Entries{batch, {}, {}}, rules, deadline, std::move(finish));
+  Exchange& ex = run->exchange;
   const auto& plan = planned.value();
   for (const auto& group : plan->groups) {
     const auto first = static_cast<std::uint32_t>(ex.parts().size());

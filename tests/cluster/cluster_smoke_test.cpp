@@ -24,7 +24,7 @@ TEST_CASE("cluster: keys are routed to their slot's node", "[cluster]") {
 
 TEST_CASE("cluster: cross-slot requests are refused before sending", "[cluster]") {
   auto client = sync::GlideClusterClient::create(glide_test::cluster_config_for(shared_cluster())).value();
-  auto r = client.mget({"a", "b"});
+  auto r = client.msetnx({{"a", "1"}, {"b", "2"}});
   REQUIRE_FALSE(r);
   CHECK(r.error().code() == errc::crossslot);
   CHECK(client.mset({{"{t}a", "1"}, {"{t}b", "2"}}).has_value());
