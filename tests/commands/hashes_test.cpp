@@ -159,6 +159,29 @@ TEST_CASE("hash-field expiry commands have their key in the command table", "[co
   CHECK(command_keys({"HSCAN", "h", "0"}) == Views{"h"});
 }
 
+// The server tests below SKIP on valkey 8.0, so the options' spelling is checked on the built
+// command itself, against valkey 9.0's syntax.
+TEST_CASE("hash-field expiry commands spell their options as valkey 9.0 reads them", "[commands][hashes]") {
+  using Views = std::vector<std::string_view>;
+  using namespace glide::detail;
+  CHECK(hsetex_command("h", {{"f", "v"}}, std::nullopt, std::nullopt).arguments() ==
+        Views{"HSETEX", "h", "FIELDS", "1", "f", "v"});
+  CHECK(hsetex_command("h", {{"f", "v"}, {"g", "w"}}, HashFieldConditionalChange::ONLY_IF_ALL_EXIST,
+                       ExpirySet{ExpiryType::MILLSEC, 5})
+            .arguments() == Views{"HSETEX", "h", "FXX", "PX", "5", "FIELDS", "2", "f", "v", "g", "w"});
+  CHECK(hsetex_command("h", {{"f", "v"}}, HashFieldConditionalChange::ONLY_IF_NONE_EXIST, ExpirySet{ExpiryType::KEEP_TTL, 0})
+            .arguments() == Views{"HSETEX", "h", "FNX", "KEEPTTL", "FIELDS", "1", "f", "v"});
+  CHECK(hgetex_command("h", {"f", "g"}, ExpiryGetEx{ExpiryTypeGetEx::UNIX_SEC, 7}).arguments() ==
+        Views{"HGETEX", "h", "EXAT", "7", "FIELDS", "2", "f", "g"});
+  CHECK(hgetex_command("h", {"f"}, ExpiryGetEx{ExpiryTypeGetEx::PERSIST, 0}).arguments() ==
+        Views{"HGETEX", "h", "PERSIST", "FIELDS", "1", "f"});
+  CHECK(field_expire_command("HPEXPIREAT", "h", 9, {"f"}, ExpireOptions::NewExpiryGreaterThanCurrent).arguments() ==
+        Views{"HPEXPIREAT", "h", "9", "GT", "FIELDS", "1", "f"});
+  CHECK(field_expire_command("HEXPIRE", "h", 3, {"f", "g"}, std::nullopt).arguments() ==
+        Views{"HEXPIRE", "h", "3", "FIELDS", "2", "f", "g"});
+  CHECK(fields_command("HTTL", "h", {"f"}).arguments() == Views{"HTTL", "h", "FIELDS", "1", "f"});
+}
+
 TEST_CASE("hsetex, hgetex, hexpire family, httl family, hpersist", "[commands][hashes]") {
   if (!glide_test::server_knows("HEXPIRE")) SKIP("valkey-server 8.0 lacks HEXPIRE (hash-field expiry arrived in 9.0)");
   auto& client = command_client();

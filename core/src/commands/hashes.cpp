@@ -8,24 +8,13 @@ void add_fields(Command& c, const std::vector<std::string>& fields) {
 }
 
 // HSETEX's EX / PX / EXAT / PXAT / KEEPTTL, as SET spells them.
-void add_expiry(Command& c, const ExpirySet& e) {
+void add_expiry_set(Command& c, const ExpirySet& e) {
   switch (e.type) {
     case ExpiryType::SEC: c.arg("EX").arg(e.count); break;
     case ExpiryType::MILLSEC: c.arg("PX").arg(e.count); break;
     case ExpiryType::UNIX_SEC: c.arg("EXAT").arg(e.count); break;
     case ExpiryType::UNIX_MILLSEC: c.arg("PXAT").arg(e.count); break;
     case ExpiryType::KEEP_TTL: c.arg("KEEPTTL"); break;
-  }
-}
-
-// HGETEX's EX / PX / EXAT / PXAT / PERSIST, as GETEX spells them.
-void add_expiry(Command& c, const ExpiryGetEx& e) {
-  switch (e.expiry_type) {
-    case ExpiryTypeGetEx::SEC: c.arg("EX").arg(e.value); break;
-    case ExpiryTypeGetEx::MILLSEC: c.arg("PX").arg(e.value); break;
-    case ExpiryTypeGetEx::UNIX_SEC: c.arg("EXAT").arg(e.value); break;
-    case ExpiryTypeGetEx::UNIX_MILLSEC: c.arg("PXAT").arg(e.value); break;
-    case ExpiryTypeGetEx::PERSIST: c.arg("PERSIST"); break;
   }
 }
 
@@ -51,7 +40,7 @@ Command hsetex_command(std::string_view key, const std::vector<std::pair<std::st
   Command c{"HSETEX", key};
   if (field_conditional_change)
     c.arg(*field_conditional_change == HashFieldConditionalChange::ONLY_IF_ALL_EXIST ? "FXX" : "FNX");
-  if (expiry) add_expiry(c, *expiry);
+  if (expiry) add_expiry_set(c, *expiry);
   c.arg("FIELDS").arg(static_cast<std::int64_t>(field_values.size()));
   for (const auto& [f, v] : field_values) c.arg(f).arg(v);
   return c;
@@ -59,7 +48,7 @@ Command hsetex_command(std::string_view key, const std::vector<std::pair<std::st
 
 Command hgetex_command(std::string_view key, const std::vector<std::string>& fields, std::optional<ExpiryGetEx> expiry) {
   Command c{"HGETEX", key};
-  if (expiry) add_expiry(c, *expiry);
+  if (expiry) add_getex_expiry(c, *expiry);
   add_fields(c, fields);
   return c;
 }
