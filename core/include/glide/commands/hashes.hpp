@@ -14,8 +14,8 @@ namespace detail {
 // NAME key FIELDS n field...: HTTL, HPTTL, HEXPIRETIME, HPEXPIRETIME, HPERSIST.
 Command fields_command(std::string_view name, std::string_view key, const std::vector<std::string>& fields);
 // NAME key time [NX|XX|GT|LT] FIELDS n field...: HEXPIRE, HPEXPIRE, HEXPIREAT, HPEXPIREAT.
-Command field_expire_command(std::string_view name, std::string_view key, std::int64_t time,
-                             const std::vector<std::string>& fields, std::optional<ExpireOptions> option);
+Command field_expire_command(std::string_view name, std::string_view key, std::int64_t time, const std::vector<std::string>& fields,
+                             std::optional<ExpireOptions> option);
 Command hsetex_command(std::string_view key, const std::vector<std::pair<std::string, std::string>>& field_values,
                        std::optional<HashFieldConditionalChange> field_conditional_change, std::optional<ExpirySet> expiry);
 Command hgetex_command(std::string_view key, const std::vector<std::string>& fields, std::optional<ExpiryGetEx> expiry);
@@ -69,7 +69,8 @@ class HashCommands : public CommandRunner<Derived, HashCommands<Derived>> {
   // One value per requested field, in their order; nullopt for a field the hash lacks.
   template <class... Extra>
   decltype(auto) hmget(Key key, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::optional<std::string>>>(std::move(Command{"HMGET", key}.args(fields)), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::optional<std::string>>>(std::move(Command{"HMGET", key}.args(fields)),
+                                                                       std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hdel(Key key, Fields fields, Extra&&... extra) {
@@ -140,7 +141,8 @@ class HashCommands : public CommandRunner<Derived, HashCommands<Derived>> {
   template <class... Extra>
     requires NoneIs<ExpiryGetEx, Extra...>
   decltype(auto) hgetex(Key key, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::optional<std::string>>>(hgetex_command(key, fields, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::optional<std::string>>>(hgetex_command(key, fields, std::nullopt),
+                                                                       std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hgetex(Key key, Fields fields, const ExpiryGetEx& expiry, Extra&&... extra) {
@@ -150,11 +152,13 @@ class HashCommands : public CommandRunner<Derived, HashCommands<Derived>> {
   template <class... Extra>
     requires NoneIs<ExpireOptions, Extra...>
   decltype(auto) hexpire(Key key, std::int64_t seconds, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIRE", key, seconds, fields, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIRE", key, seconds, fields, std::nullopt),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hexpire(Key key, std::int64_t seconds, Fields fields, ExpireOptions option, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIRE", key, seconds, fields, option), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIRE", key, seconds, fields, option),
+                                                         std::forward<Extra>(extra)...);
   }
   // Per field: 1 expiry removed, -1 it had none, -2 no such field.
   template <class... Extra>
@@ -164,29 +168,35 @@ class HashCommands : public CommandRunner<Derived, HashCommands<Derived>> {
   template <class... Extra>
     requires NoneIs<ExpireOptions, Extra...>
   decltype(auto) hpexpire(Key key, std::int64_t milliseconds, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIRE", key, milliseconds, fields, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIRE", key, milliseconds, fields, std::nullopt),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hpexpire(Key key, std::int64_t milliseconds, Fields fields, ExpireOptions option, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIRE", key, milliseconds, fields, option), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIRE", key, milliseconds, fields, option),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
     requires NoneIs<ExpireOptions, Extra...>
   decltype(auto) hexpireat(Key key, std::int64_t unix_timestamp, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIREAT", key, unix_timestamp, fields, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIREAT", key, unix_timestamp, fields, std::nullopt),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hexpireat(Key key, std::int64_t unix_timestamp, Fields fields, ExpireOptions option, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIREAT", key, unix_timestamp, fields, option), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HEXPIREAT", key, unix_timestamp, fields, option),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
     requires NoneIs<ExpireOptions, Extra...>
   decltype(auto) hpexpireat(Key key, std::int64_t unix_timestamp_ms, Fields fields, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIREAT", key, unix_timestamp_ms, fields, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIREAT", key, unix_timestamp_ms, fields, std::nullopt),
+                                                         std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) hpexpireat(Key key, std::int64_t unix_timestamp_ms, Fields fields, ExpireOptions option, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIREAT", key, unix_timestamp_ms, fields, option), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(field_expire_command("HPEXPIREAT", key, unix_timestamp_ms, fields, option),
+                                                         std::forward<Extra>(extra)...);
   }
 
   // The next cursor ("0": the scan is complete) and this round's fields with their values.
@@ -209,7 +219,7 @@ class HashCommands : public CommandRunner<Derived, HashCommands<Derived>> {
   decltype(auto) hscan(Key key, std::string_view cursor, std::optional<std::string_view> match, std::optional<std::int64_t> count,
                        bool no_values, Extra&&... extra) {
     return this->template run<std::pair<std::string, std::vector<std::string>>>(hscan_command(key, cursor, match, count, no_values),
-                                                                                 std::forward<Extra>(extra)...);
+                                                                                std::forward<Extra>(extra)...);
   }
 };
 

@@ -17,11 +17,10 @@ inline std::string_view to_string(ListDirection d) noexcept { return d == ListDi
 inline std::string_view to_string(InsertPosition p) noexcept { return p == InsertPosition::BEFORE ? "BEFORE" : "AFTER"; }
 
 // LMPOP / BLMPOP after their timeout: numkeys, the keys, the direction and COUNT when given.
-Command mpop_command(Command c, const std::vector<std::string>& keys, ListDirection direction,
-                     std::optional<std::int64_t> count);
+Command mpop_command(Command c, const std::vector<std::string>& keys, ListDirection direction, std::optional<std::int64_t> count);
 // LPOS's options in GLIDE's order: RANK, COUNT, MAXLEN, each when given.
-Command lpos_command(std::string_view key, std::string_view element, std::optional<std::int64_t> rank,
-                     std::optional<std::int64_t> count, std::optional<std::int64_t> max_len);
+Command lpos_command(std::string_view key, std::string_view element, std::optional<std::int64_t> rank, std::optional<std::int64_t> count,
+                     std::optional<std::int64_t> max_len);
 
 template <class Derived>
 class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
@@ -53,7 +52,8 @@ class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
   // nullopt when the key does not exist.
   template <class... Extra>
   decltype(auto) lpop_count(Key key, std::int64_t count, Extra&&... extra) {
-    return this->template run<std::optional<std::vector<std::string>>>(std::move(Command{"LPOP", key}.arg(count)), std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::vector<std::string>>>(std::move(Command{"LPOP", key}.arg(count)),
+                                                                       std::forward<Extra>(extra)...);
   }
   // GLIDE's rpop takes an optional count it never sends; rpop_count is the one that pops several.
   template <class... Extra>
@@ -62,7 +62,8 @@ class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
   }
   template <class... Extra>
   decltype(auto) rpop_count(Key key, std::int64_t count, Extra&&... extra) {
-    return this->template run<std::optional<std::vector<std::string>>>(std::move(Command{"RPOP", key}.arg(count)), std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::vector<std::string>>>(std::move(Command{"RPOP", key}.arg(count)),
+                                                                       std::forward<Extra>(extra)...);
   }
   // BLPOP: the request's timeout is the server-side timeout plus the client's request timeout.
   // The key popped from and the element; nullopt when the timeout expired.
@@ -80,26 +81,29 @@ class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
   template <class... Extra>
     requires TokenOnly<Extra...>
   decltype(auto) lmpop(Keys keys, ListDirection direction, Extra&&... extra) {
-    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(mpop_command(Command{"LMPOP"}, keys, direction, std::nullopt), std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(
+        mpop_command(Command{"LMPOP"}, keys, direction, std::nullopt), std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) lmpop(Keys keys, ListDirection direction, std::int64_t count, Extra&&... extra) {
-    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(mpop_command(Command{"LMPOP"}, keys, direction, count), std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(
+        mpop_command(Command{"LMPOP"}, keys, direction, count), std::forward<Extra>(extra)...);
   }
   template <class... Extra>
     requires TokenOnly<Extra...>
   decltype(auto) blmpop(Keys keys, ListDirection direction, double timeout, Extra&&... extra) {
-    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(mpop_command(std::move(Command{"BLMPOP"}.arg(timeout)), keys, direction, std::nullopt),
-                                          std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(
+        mpop_command(std::move(Command{"BLMPOP"}.arg(timeout)), keys, direction, std::nullopt), std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) blmpop(Keys keys, ListDirection direction, double timeout, std::int64_t count, Extra&&... extra) {
-    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(mpop_command(std::move(Command{"BLMPOP"}.arg(timeout)), keys, direction, count),
-                                          std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::pair<std::string, std::vector<std::string>>>>(
+        mpop_command(std::move(Command{"BLMPOP"}.arg(timeout)), keys, direction, count), std::forward<Extra>(extra)...);
   }
   template <class... Extra>
   decltype(auto) lrange(Key key, std::int64_t start, std::int64_t end, Extra&&... extra) {
-    return this->template run<std::vector<std::string>>(std::move(Command{"LRANGE", key}.arg(start).arg(end)), std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::string>>(std::move(Command{"LRANGE", key}.arg(start).arg(end)),
+                                                        std::forward<Extra>(extra)...);
   }
   // nullopt when the index is out of range.
   template <class... Extra>
@@ -118,13 +122,12 @@ class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
   // The element moved; nullopt when the source is empty.
   template <class... Extra>
   decltype(auto) lmove(Key source, Key destination, ListDirection where_from, ListDirection where_to, Extra&&... extra) {
-    return this->template run<std::optional<std::string>>(
-        Command{"LMOVE", source, destination, to_string(where_from), to_string(where_to)}, std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::string>>(Command{"LMOVE", source, destination, to_string(where_from), to_string(where_to)},
+                                                          std::forward<Extra>(extra)...);
   }
   // Also nullopt when the timeout expired.
   template <class... Extra>
-  decltype(auto) blmove(Key source, Key destination, ListDirection where_from, ListDirection where_to, double timeout,
-                        Extra&&... extra) {
+  decltype(auto) blmove(Key source, Key destination, ListDirection where_from, ListDirection where_to, double timeout, Extra&&... extra) {
     return this->template run<std::optional<std::string>>(
         std::move(Command{"BLMOVE", source, destination, to_string(where_from), to_string(where_to)}.arg(timeout)),
         std::forward<Extra>(extra)...);
@@ -154,15 +157,13 @@ class ListCommands : public CommandRunner<Derived, ListCommands<Derived>> {
   template <class... Extra>
   decltype(auto) lpos(Key key, std::string_view element, std::optional<std::int64_t> rank, std::nullopt_t count,
                       std::optional<std::int64_t> max_len, Extra&&... extra) {
-    return this->template run<std::optional<std::int64_t>>(lpos_command(key, element, rank, count, max_len),
-                                                           std::forward<Extra>(extra)...);
+    return this->template run<std::optional<std::int64_t>>(lpos_command(key, element, rank, count, max_len), std::forward<Extra>(extra)...);
   }
   // ...with one it is every match's index, up to count (0: all).
   template <class... Extra>
   decltype(auto) lpos(Key key, std::string_view element, std::optional<std::int64_t> rank, std::int64_t count,
                       std::optional<std::int64_t> max_len, Extra&&... extra) {
-    return this->template run<std::vector<std::int64_t>>(lpos_command(key, element, rank, count, max_len),
-                                                         std::forward<Extra>(extra)...);
+    return this->template run<std::vector<std::int64_t>>(lpos_command(key, element, rank, count, max_len), std::forward<Extra>(extra)...);
   }
 };
 
