@@ -7,10 +7,31 @@
 namespace glide::detail {
 namespace {
 
+// Commands newer than the server command_table.inc was generated from (valkey 8.0), so routing
+// finds their key: valkey 9.0's hash-field expiry, all keyed at argument 1 (src/commands/*.json).
+// Once the table is generated from a server that has them, the generated entries win.
+std::vector<CommandInfo> newer_commands() {
+  const std::vector<KeySpec> first_key = {{KeySpec::index, 1, "", KeySpec::range, 0, 1, 0}};
+  std::vector<CommandInfo> out;
+  for (std::string_view name : {"HEXPIRE", "HEXPIREAT", "HGETEX", "HPERSIST", "HPEXPIRE", "HPEXPIREAT", "HSETEX"})
+    out.push_back({name, first_key, false, {}, RequestPolicy::none, ResponsePolicy::none});
+  for (std::string_view name : {"HEXPIRETIME", "HPEXPIRETIME", "HPTTL", "HTTL"})
+    out.push_back({name, first_key, true, {}, RequestPolicy::none, ResponsePolicy::none});
+  return out;
+}
+
 const std::vector<CommandInfo>& table() {
-  static const std::vector<CommandInfo> commands = {
+  static const std::vector<CommandInfo> commands = [] {
+    std::vector<CommandInfo> all = {
 #include "command_table.inc"
-  };
+    };
+    for (auto& c : newer_commands()) all.push_back(std::move(c));
+    // Stable: of two entries with one name, the generated one comes first and stays.
+    std::stable_sort(all.begin(), all.end(), [](const CommandInfo& a, const CommandInfo& b) { return a.name < b.name; });
+    all.erase(std::unique(all.begin(), all.end(), [](const CommandInfo& a, const CommandInfo& b) { return a.name == b.name; }),
+              all.end());
+    return all;
+  }();
   return commands;
 }
 
