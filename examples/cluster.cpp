@@ -11,6 +11,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <set>
+#include <string>
 
 namespace asio = boost::asio;
 using example::print;
@@ -247,6 +249,27 @@ void watch(glide::sync::GlideClusterClient& client) {
   // [/snippet]
 }
 
+void scan(glide::sync::GlideClusterClient& client) {
+  std::cout << "SCAN over the cluster\n";
+  // [snippet:scan]
+  // A ClusterScanCursor walks every primary; each call returns the next cursor and some keys
+  // (maybe none), until the cursor is_finished()
+  for (int i = 0; i < 20; ++i) print(client.set("scan:example:" + std::to_string(i), "v"), R"("OK")");
+  std::set<std::string> found;
+  glide::ClusterScanCursor cursor;
+  while (!cursor.is_finished()) {
+    auto page = client.scan(cursor, glide::ScanOptions{.match = "scan:example:*", .count = 100, .type = "string"});
+    if (!page) {
+      std::cerr << "scan failed: " << page.error() << "\n";
+      break;
+    }
+    cursor = page.value().first;
+    found.insert(page.value().second.begin(), page.value().second.end());  // a key may come twice
+  }
+  print(static_cast<std::int64_t>(found.size()), "20");
+  // [/snippet]
+}
+
 void read_from_replicas() {
   std::cout << "Reading from replicas\n";
   // [snippet:read-from]
@@ -280,6 +303,7 @@ int main() {
   multi_node(client.value());
   batches(client.value());
   watch(client.value());
+  scan(client.value());
   read_from_replicas();
   client.value().close();
   return example::exit_status();

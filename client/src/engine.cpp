@@ -191,6 +191,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
             Done<Batches> done);
   void invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done);
   void invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout, Done<ClusterValue<Value>> done);
+  void cluster_scan(ClusterScanCursor cursor, ScanOptions options, milliseconds timeout, Done<ScanPage> done);
 
   template <class F>
   void on_strand(F&& f) {
@@ -225,6 +226,10 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void drive(const std::shared_ptr<Run>& run);
   void run_single(Entries&& entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout, Finish&& done);
   void run_split(SlotSplit&& split, milliseconds timeout, Finish&& done);
+  // On `node` or not at all: no redirect, no other node (a SCAN cursor means nothing elsewhere).
+  void execute_on_node(Command&& command, const std::string& node, milliseconds timeout, Done<Value>&& done);
+  void finish_node_scan(std::shared_ptr<ClusterScanState> state, std::vector<std::string> keys, milliseconds timeout,
+                        Done<ScanPage> done);
   template <class MakeFinish>
   void run_command(Command&& command, const std::optional<Route>& route, milliseconds timeout, Gather how, MakeFinish finish);
   void send_first_round(std::shared_ptr<FirstRound> f);
@@ -500,6 +505,84 @@ void EngineImpl::invoke_script_route(Script script, ScriptArgs args, Route route
   run_single(std::move(e), plan.value(), Gather::per_node, single_rules(), timeout, Finish::per_node(multi, std::move(done)));
 }
 
+void EngineImpl::execute_on_node(Command&& command, const std::string& node, milliseconds timeout, Done<Value>&& done) {
+  auto rules = single_rules();
+  rules.follow_topology = false;
+  Entries e;
+  e.one = std::move(command).encoded();
+  run_single(std::move(e), RoutePlan{{node}, -1, false, ResponsePolicy::none}, Gather::by_policy, rules, timeout,
+             Finish::value(std::move(done)));
+}
+
+// ---- cluster scan -----------------------------------------------------------------------------
+
+namespace {
+// The node may be gone (killed, failed over): its slots are scanned again where they live now.
+bool node_gone(const Error& e) {
+  return e.code() == errc::connection_error || e.code() == errc::unknown_outcome || e.code() == errc::timeout ||
+         e.code() == errc::protocol_error;
+}
+}  // namespace
+
+// One SCAN call on one node: the node serving the first slot not scanned yet, until its cursor
+// comes back to 0; then its slots count as scanned where it still serves them (finish_node_scan).
+void EngineImpl::cluster_scan(ClusterScanCursor cursor, ScanOptions options, milliseconds timeout, Done<ScanPage> done) {
+  if (cursor.is_finished()) return std::move(done)(ScanPage{std::move(cursor), {}});
+  auto state = std::make_shared<ClusterScanState>(cursor.state());
+  if (state->node.empty()) {
+    const int first = first_unscanned(state->scanned);
+    state->node = map_.owner(first);
+    state->node_cursor = "0";
+    state->node_slots.reset();
+    for (int s = first; s < slot_count; ++s)
+      if (!state->scanned.test(static_cast<std::size_t>(s)) && map_.owner(s) == state->node) state->node_slots.set(static_cast<std::size_t>(s));
+  }
+  auto self = shared_from_this();
+  execute_on_node(scan_command(state->node_cursor, options), state->node, timeout,
+                  [self, state, timeout, done = std::move(done)](Result<Value> r) mutable {
+                    if (!r && node_gone(r.error())) {
+                      state->node.clear();
+                      // (refresh_topology keeps a copyable callback: the Done goes in a shared_ptr.)
+                      auto waiting = std::make_shared<Done<ScanPage>>(std::move(done));
+                      return self->refresh_topology([state, waiting] {
+                        std::move(*waiting)(ScanPage{ClusterScanCursor(state), {}});
+                      });
+                    }
+                    if (!r) return std::move(done)(r.error());
+                    auto page = to_result<std::pair<std::string, std::vector<std::string>>>(std::move(r).value());
+                    if (!page) return std::move(done)(page.error());
+                    auto& [next, keys] = page.value();
+                    if (next == "0") return self->finish_node_scan(std::move(state), std::move(keys), timeout, std::move(done));
+                    state->node_cursor = std::move(next);
+                    std::move(done)(ScanPage{ClusterScanCursor(std::move(state)), std::move(keys)});
+                  });
+}
+
+// The node's own view decides what its SCAN covered: slots it still serves as a primary with no
+// migration in or out. The rest (moved away, migrating, or the node became a replica) are
+// scanned again on their owner of the moment.
+void EngineImpl::finish_node_scan(std::shared_ptr<ClusterScanState> state, std::vector<std::string> keys, milliseconds timeout,
+                                  Done<ScanPage> done) {
+  const std::string node = state->node;
+  execute_on_node(Command{"CLUSTER", "NODES"}, node, timeout,
+                  [self = shared_from_this(), state = std::move(state), keys = std::move(keys), done = std::move(done)](Result<Value> r) mutable {
+                    SlotSet covered;
+                    if (auto text = r ? to_result<std::string>(std::move(r).value()) : Result<std::string>(r.error()))
+                      covered = state->node_slots & stable_own_slots(text.value());
+                    const bool stale = covered != state->node_slots;
+                    state->scanned |= covered;
+                    state->node.clear();
+                    state->finished = first_unscanned(state->scanned) < 0;
+                    auto waiting = std::make_shared<std::pair<Done<ScanPage>, ScanPage>>(
+                        std::move(done), ScanPage{ClusterScanCursor(std::move(state)), std::move(keys)});
+                    auto deliver = [waiting] { std::move(waiting->first)(std::move(waiting->second)); };
+                    // The node no longer serves all it did: the map is stale, else the next call
+                    // would pick the same node for the slots left.
+                    if (stale) return self->refresh_topology(deliver);
+                    deliver();
+                  });
+}
+
 // ---- batches ----------------------------------------------------------------------------------
 
 void EngineImpl::exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options,
@@ -735,6 +818,9 @@ void Engine::execute_on_side(Command command, std::optional<Route> route, millis
 void Engine::exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, ClusterBatchOptions options, milliseconds timeout,
                   Done<Batches> done) {
   impl(*this).call(&EngineImpl::exec, std::move(batch), raise_on_error, std::move(options), timeout, std::move(done));
+}
+void Engine::cluster_scan(ClusterScanCursor cursor, ScanOptions options, milliseconds timeout, Done<ScanPage> done) {
+  impl(*this).call(&EngineImpl::cluster_scan, std::move(cursor), std::move(options), timeout, std::move(done));
 }
 void Engine::invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done) {
   impl(*this).call(&EngineImpl::invoke_script, std::move(script), std::move(options), timeout, std::move(done));

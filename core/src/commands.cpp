@@ -26,4 +26,22 @@ void add_getex_expiry(Command& c, const ExpiryGetEx& e) {
   }
 }
 
+void add_expiry_set(Command& c, const ExpirySet& e) {
+  switch (e.type) {
+    case ExpiryType::SEC: c.arg("EX").arg(e.count); break;
+    case ExpiryType::MILLSEC: c.arg("PX").arg(e.count); break;
+    case ExpiryType::UNIX_SEC: c.arg("EXAT").arg(e.count); break;
+    case ExpiryType::UNIX_MILLSEC: c.arg("PXAT").arg(e.count); break;
+    case ExpiryType::KEEP_TTL: c.arg("KEEPTTL"); break;
+  }
+}
+
+Command scan_command(std::string_view cursor, const ScanOptions& options) {
+  Command c{"SCAN", cursor};
+  if (options.match) c.arg("MATCH").arg(*options.match);
+  if (options.count) c.arg("COUNT").arg(*options.count);
+  if (options.type) c.arg("TYPE").arg(*options.type);
+  return c;
+}
+
 }  // namespace glide::detail

@@ -5,6 +5,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <chrono>
+#include <set>
 
 using namespace glide;
 using glide_test::command_client;
@@ -376,4 +377,41 @@ TEST_CASE("keys in a batch: entries convert as the direct calls return", "[comma
       .migrate("127.0.0.1", 1, std::vector<std::string>{text}, 0, 1)
       .migrate("127.0.0.1", 1, std::vector<std::string>{text}, 0, 1, MigrateOptions{});
   CHECK(unsent.size() == 26);
+}
+
+TEST_CASE("scan: a standalone client walks every key with MATCH, COUNT and TYPE", "[commands][keys]") {
+  auto& client = command_client();
+  const auto prefix = key_for("scan");
+  std::set<std::string> written;
+  for (int i = 0; i < 120; ++i) {
+    written.insert(prefix + ":" + std::to_string(i));
+    REQUIRE(client.set(prefix + ":" + std::to_string(i), "v").has_value());
+  }
+  const auto list = prefix + ":list";
+  REQUIRE(client.rpush(list, {"x"}).has_value());
+
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  int calls = 0;
+  do {
+    auto page = client.scan(cursor, ScanOptions{prefix + ":*", 10, std::nullopt}).value();
+    cursor = page.first;
+    seen.insert(page.second.begin(), page.second.end());
+    REQUIRE(++calls < 10'000);
+  } while (cursor != "0");
+  CHECK(calls > 1);  // COUNT 10 over 121 keys: more than one call
+  written.insert(list);
+  CHECK(seen == written);
+
+  std::set<std::string> lists;
+  cursor = "0";
+  do {
+    auto page = client.scan(cursor, ScanOptions{prefix + ":*", 1000, "list"}).value();
+    cursor = page.first;
+    lists.insert(page.second.begin(), page.second.end());
+  } while (cursor != "0");
+  CHECK(lists == std::set<std::string>{list});
+
+  // A cursor the server never gave is refused by the server, as a Result error.
+  CHECK_FALSE(client.scan("not-a-cursor").has_value());
 }

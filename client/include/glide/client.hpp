@@ -95,6 +95,18 @@ class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfigur
     return run_command<void>(Command{"UNWATCH"}, std::forward<Token>(token));
   }
 
+  // One SCAN step: the next cursor ("0": the scan is over) and the keys this call found. Start with "0".
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<ScanOptions, Token>
+  auto scan(std::string cursor, Token&& token = {}) {
+    return scan(std::move(cursor), ScanOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto scan(std::string cursor, const ScanOptions& options, Token&& token = {}) {
+    return run_command<std::pair<std::string, std::vector<std::string>>>(detail::scan_command(cursor, options),
+                                                                         std::forward<Token>(token));
+  }
+
  private:
   friend class detail::ClientHandle<GlideClient, GlideClientConfiguration>;
   GlideClient(std::shared_ptr<detail::Engine> core, std::chrono::milliseconds timeout)

@@ -2,6 +2,7 @@
 // glide::GlideClusterClient: the asynchronous cluster client. The same typed commands as
 // GlideClient, routed by their keys; explicit routes for custom commands and scripts.
 #include <glide/batch.hpp>
+#include <glide/cluster_scan.hpp>
 #include <glide/commands.hpp>
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
@@ -173,6 +174,23 @@ class GlideClusterClient
   template <class Token = boost::asio::deferred_t>
   auto unwatch(Token&& token = {}) {
     return routed<void>(Command{"UNWATCH"}, Route(AllPrimaries{}), std::forward<Token>(token));
+  }
+
+  // One step of a SCAN over every primary: the next cursor and the keys this call found (maybe
+  // none while it moves from node to node). Start with ClusterScanCursor(); stop when the
+  // returned cursor is_finished(). A key that exists throughout is returned at least once, also
+  // across slot migrations and failovers; a key may come more than once (docs/cluster.md).
+  template <class Token = boost::asio::deferred_t>
+    requires detail::NoneIs<ScanOptions, Token>
+  auto scan(const ClusterScanCursor& cursor, Token&& token = {}) {
+    return scan(cursor, ScanOptions{}, std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto scan(const ClusterScanCursor& cursor, ScanOptions options, Token&& token = {}) {
+    using Out = std::pair<ClusterScanCursor, std::vector<std::string>>;
+    return detail::initiate<Out>(std::forward<Token>(token), [core = core_, cursor, o = std::move(options), t = timeout_](auto done) mutable {
+      core->cluster_scan(std::move(cursor), std::move(o), t, std::move(done));
+    });
   }
 
  private:

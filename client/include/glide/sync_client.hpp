@@ -122,6 +122,9 @@ class GlideClient : public detail::SyncClientBase<GlideClient, glide::GlideClien
     return wait(async_.exec(batch, raise_on_error, std::move(options)));
   }
   Result<void> function_kill() { return wait(async_.function_kill()); }
+  Result<std::pair<std::string, std::vector<std::string>>> scan(std::string cursor, const ScanOptions& options = {}) {
+    return wait(async_.scan(std::move(cursor), options));
+  }
   // A client on a connection of its own, for WATCH-based transactions (see GlideClient).
   Result<GlideClient> open_session() const {
     auto session = wait(async_.open_session());
@@ -165,6 +168,9 @@ class GlideClusterClient : public detail::SyncClientBase<GlideClusterClient, gli
   Result<void> function_kill() { return wait(async_.function_kill()); }
   Result<void> function_kill(Route route) { return wait(async_.function_kill(std::move(route))); }
   Result<std::string> script_show(std::string sha1, Route route) { return wait(async_.script_show(std::move(sha1), std::move(route))); }
+  Result<std::pair<ClusterScanCursor, std::vector<std::string>>> scan(const ClusterScanCursor& cursor, ScanOptions options = {}) {
+    return wait(async_.scan(cursor, std::move(options)));
+  }
 
  private:
   friend class detail::SyncClientBase<GlideClusterClient, glide::GlideClusterClient>;

@@ -7,17 +7,6 @@ void add_fields(Command& c, const std::vector<std::string>& fields) {
   c.arg("FIELDS").arg(static_cast<std::int64_t>(fields.size())).args(fields);
 }
 
-// HSETEX's EX / PX / EXAT / PXAT / KEEPTTL, as SET spells them.
-void add_expiry_set(Command& c, const ExpirySet& e) {
-  switch (e.type) {
-    case ExpiryType::SEC: c.arg("EX").arg(e.count); break;
-    case ExpiryType::MILLSEC: c.arg("PX").arg(e.count); break;
-    case ExpiryType::UNIX_SEC: c.arg("EXAT").arg(e.count); break;
-    case ExpiryType::UNIX_MILLSEC: c.arg("PXAT").arg(e.count); break;
-    case ExpiryType::KEEP_TTL: c.arg("KEEPTTL"); break;
-  }
-}
-
 }  // namespace
 
 Command fields_command(std::string_view name, std::string_view key, const std::vector<std::string>& fields) {

@@ -4,6 +4,7 @@
 // every operation takes (client/src/engine.cpp). The machinery stays in the .cpp: this header
 // declares the operations and nothing of the state behind them.
 #include <glide/batch.hpp>
+#include <glide/cluster_scan.hpp>
 #include <glide/command.hpp>
 #include <glide/config.hpp>
 #include <glide/detail/async.hpp>
@@ -47,6 +48,9 @@ class Engine {
   void invoke_script(Script script, ScriptOptions options, std::chrono::milliseconds timeout, Done<Value> done);
   void invoke_script_route(Script script, ScriptArgs args, Route route, std::chrono::milliseconds timeout,
                            Done<ClusterValue<Value>> done);
+  // One step of a cluster-wide SCAN: the next cursor and the keys this call found.
+  using ScanPage = std::pair<ClusterScanCursor, std::vector<std::string>>;
+  void cluster_scan(ClusterScanCursor cursor, ScanOptions options, std::chrono::milliseconds timeout, Done<ScanPage> done);
 
  protected:
   Engine() = default;

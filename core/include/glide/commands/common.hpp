@@ -34,6 +34,12 @@ struct Limit {
   std::int64_t count = 0;
 };
 enum class OrderBy { ASC, DESC };
+// SCAN's options (standalone `scan(cursor, options)`, cluster `scan(ClusterScanCursor, options)`).
+struct ScanOptions {
+  std::optional<std::string> match;  // MATCH glob-style pattern
+  std::optional<std::int64_t> count;  // COUNT: a hint of how much work one call does
+  std::optional<std::string> type;    // TYPE: only keys of this type ("string", "hash", ...)
+};
 
 namespace detail {
 
@@ -54,6 +60,10 @@ inline std::string_view to_string(FlushMode m) noexcept { return m == FlushMode:
 inline std::string_view to_string(OrderBy o) noexcept { return o == OrderBy::ASC ? "ASC" : "DESC"; }
 void add_limit(Command& c, const std::optional<Limit>& limit);
 void add_getex_expiry(Command& c, const ExpiryGetEx& e);
+// SET's and HSETEX's expiry: EX / PX / EXAT / PXAT with the count, or KEEPTTL.
+void add_expiry_set(Command& c, const ExpirySet& e);
+// "SCAN cursor [MATCH ..] [COUNT ..] [TYPE ..]"
+Command scan_command(std::string_view cursor, const ScanOptions& options);
 
 // The base of each command family. `Family` is the family's own class: a face inherits many
 // families, and each needs its own unambiguous way back to the face.
