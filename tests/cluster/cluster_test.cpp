@@ -669,6 +669,11 @@ TEST_CASE("cluster: a slot migrated during traffic: ASK while migrating, MOVED a
   // A client whose slot map stays as it is now: it only follows redirects, so what it gets
   // shows which path a request took.
   auto stale = connect(cluster);
+  // Another, which never reads the map again and sends nothing until the end: its transaction
+  // meets MOVED (see the end).
+  auto no_refresh = cluster_config_for(cluster);
+  no_refresh.periodic_checks = std::chrono::milliseconds(0);
+  auto stale_tx = sync::GlideClusterClient::create(no_refresh).value();
   const std::string probe = tag + ":probe";
   REQUIRE(stale.set(probe, "p").value() == "OK");
   // A pipeline the stale client runs now and again after the move (see the end).
@@ -772,6 +777,22 @@ TEST_CASE("cluster: a slot migrated during traffic: ASK while migrating, MOVED a
     CHECK(cluster.cli(target, {"GET", key}) == traffic.last_written[key]);
   }
   CHECK(calls(cluster, target, "asking") > 1);  // the traffic followed ASK too
+
+  // A transaction sent where the slot was: MOVED before anything ran (the queued SET rejected,
+  // EXEC aborted), so it is sent again, whole, to the new owner, and runs once
+  // (GLIDE: test_transaction_with_moved_error_with_retries).
+  const auto set_rejected_before = stat(cluster, source, "commandstats", "cmdstat_set", "rejected_calls");
+  const auto incr_calls_before = calls(cluster, target, "incr");
+  ClusterBatch moved_tx(true);
+  moved_tx.set(probe, "10").incr(probe).get(probe);
+  auto moved = stale_tx.exec(moved_tx, true);
+  REQUIRE(moved.has_value());
+  REQUIRE(moved.value().has_value());
+  CHECK(as<std::int64_t>(moved.value()->at(1)).value() == 11);
+  CHECK(as<std::optional<std::string>>(moved.value()->at(2)).value() == "11");
+  CHECK(stat(cluster, source, "commandstats", "cmdstat_set", "rejected_calls") == set_rejected_before + 1);
+  CHECK(calls(cluster, target, "incr") == incr_calls_before + 1);
+  CHECK(cluster.cli(target, {"GET", probe}) == "11");
 }
 
 // ---- failover --------------------------------------------------------------------------------
