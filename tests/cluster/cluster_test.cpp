@@ -630,6 +630,26 @@ asio::awaitable<void> keep_busy(GlideClusterClient client, std::vector<std::stri
       t.failures.push_back("MULTI on " + key + " returned the wrong value");
     else
       t.last_written[key] = tx_value;
+    // MSET and MGET over three slots, the moving one among them: split by slot, and the moving
+    // slot's part follows ASK and MOVED as a single command does. (One key of that slot per
+    // call: two, half moved, would get TRYAGAIN until the migration ends, as on the server.)
+    const std::string multi_value = "multi" + std::to_string(round);
+    const std::vector<std::pair<std::string, std::string>> pairs{{"{elsewhere-a}", multi_value}, {key, multi_value},
+                                                                 {"{elsewhere-b}", multi_value}};
+    auto mset = co_await client.mset(pairs);
+    ++t.requests;
+    if (!mset) {
+      t.failures.push_back("MSET with " + key + ": " + std::string(mset.error().message()));
+    } else {
+      t.last_written[key] = multi_value;
+      const std::vector<std::string> asked{"{elsewhere-b}", key, "{elsewhere-a}"};
+      auto mget = co_await client.mget(asked);
+      ++t.requests;
+      if (!mget)
+        t.failures.push_back("MGET with " + key + ": " + std::string(mget.error().message()));
+      else if (mget.value() != std::vector<std::optional<std::string>>(3, multi_value))
+        t.failures.push_back("MGET with " + key + " returned values not all " + multi_value);
+    }
     ClusterBatch pipe(false);
     const std::string pipe_value = "pipe" + std::to_string(round);
     for (const auto& k : keys) pipe.set(k, pipe_value);
@@ -841,6 +861,42 @@ TEST_CASE("cluster: a primary killed and its replica promoted: traffic resumes",
   CHECK(client.custom_command({"CLUSTER", "MYID"}, SlotKeyRoute{SlotType::PRIMARY, key}).value().single_value() ==
         id_of(cluster, replica));
   CHECK(client.get(other_key).value() == "x");
+}
+
+TEST_CASE("cluster: a transaction sent to a primary that a CLUSTER FAILOVER made a replica runs once, on the new primary",
+          "[cluster][slow]") {
+  ValkeyCluster cluster;
+  auto no_refresh = cluster_config_for(cluster);
+  no_refresh.periodic_checks = std::chrono::milliseconds(0);  // the map stays as it was before the failover
+  auto client = sync::GlideClusterClient::create(no_refresh).value();
+  const std::string key = "{failover-tx}:k";
+  const auto primary = owner_of(cluster, key), replica = replica_of(cluster, primary);
+  REQUIRE(client.set(key, "1").value() == "OK");
+  wait_for_replica(client, key);
+
+  REQUIRE(cluster.cli(replica, {"CLUSTER", "FAILOVER"}) == "OK");
+  const auto deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline && !(cluster.cli(replica, {"ROLE"}).starts_with("master") &&
+                                      cluster.cli(primary, {"ROLE"}).starts_with("slave")))
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(cluster.cli(replica, {"ROLE"}).starts_with("master"));
+  REQUIRE(cluster.cli(primary, {"ROLE"}).starts_with("slave"));
+
+  // The old primary refuses the queued INCRs (a redirect, or READONLY), EXEC aborts: nothing ran
+  // there, so the transaction goes again, whole, to the new primary.
+  // (The old primary runs the INCRs too, later, as the new one's replica: its `calls` count them;
+  // what it refused counts in `rejected_calls`.)
+  const auto old_rejected = stat(cluster, primary, "commandstats", "cmdstat_incr", "rejected_calls");
+  const auto new_calls = calls(cluster, replica, "incr");
+  ClusterBatch tx(true);
+  tx.incr(key).incr(key);
+  auto r = client.exec(tx, true);
+  REQUIRE(r.has_value());
+  REQUIRE(r.value().has_value());
+  CHECK(as<std::int64_t>(r.value()->at(1)).value() == 3);
+  CHECK(stat(cluster, primary, "commandstats", "cmdstat_incr", "rejected_calls") > old_rejected);
+  CHECK(calls(cluster, replica, "incr") == new_calls + 2);
+  CHECK(cluster.cli(replica, {"GET", key}) == "3");
 }
 
 // ---- batches ---------------------------------------------------------------------------------
