@@ -25,11 +25,13 @@ const std::vector<CommandInfo>& table() {
     std::vector<CommandInfo> all = {
 #include "command_table.inc"
     };
-    for (auto& c : newer_commands()) all.push_back(std::move(c));
-    // Stable: of two entries with one name, the generated one comes first and stays.
-    std::stable_sort(all.begin(), all.end(), [](const CommandInfo& a, const CommandInfo& b) { return a.name < b.name; });
-    all.erase(std::unique(all.begin(), all.end(), [](const CommandInfo& a, const CommandInfo& b) { return a.name == b.name; }),
-              all.end());
+    // A newer command the generated table (sorted by name) already has keeps the generated entry.
+    // (Not std::stable_sort: its temporary buffer trips AddressSanitizer's new/free check in GCC 12.)
+    const auto by_name = [](const CommandInfo& a, const CommandInfo& b) { return a.name < b.name; };
+    const auto generated = static_cast<std::ptrdiff_t>(all.size());
+    for (auto& c : newer_commands())
+      if (!std::binary_search(all.begin(), all.begin() + generated, c, by_name)) all.push_back(std::move(c));
+    std::sort(all.begin(), all.end(), by_name);
     return all;
   }();
   return commands;
