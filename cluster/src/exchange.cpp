@@ -1,5 +1,6 @@
 #include <glide/detail/exchange.hpp>
 #include <glide/command.hpp>
+#include <glide/detail/slot_map.hpp>
 
 #include <algorithm>
 
@@ -211,7 +212,7 @@ void Exchange::resume(Routing& routing, TimePoint now) {
   for (auto& p : parts_) {
     if (p.settled || !p.reroute) continue;
     p.reroute = false;
-    p.node = node_index(routing.owner(p.slot));
+    if (p.slot != pinned_slot) p.node = node_index(routing.owner(p.slot));
   }
   send_round(routing, now);
 }

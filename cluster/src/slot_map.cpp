@@ -64,6 +64,7 @@ Result<RoutePlan> SlotMap::plan_route(const Route& route, bool readonly) {
     by_slot(id->slot_id, id->slot_type);
   } else if (std::holds_alternative<AllPrimaries>(route) || std::holds_alternative<AllNodes>(route)) {
     p.multi = cluster_;
+    p.slot = pinned_slot;
     for (const auto& s : topology_.shards) {
       p.nodes.push_back(s.primary);
       if (std::holds_alternative<AllNodes>(route)) p.nodes.insert(p.nodes.end(), s.replicas.begin(), s.replicas.end());
@@ -73,6 +74,7 @@ Result<RoutePlan> SlotMap::plan_route(const Route& route, bool readonly) {
   } else {
     const auto& a = std::get<ByAddressRoute>(route);
     p.nodes.push_back(node_name(a.host, a.port));
+    p.slot = pinned_slot;
   }
   return p;
 }

@@ -4,6 +4,7 @@
 // script and cluster tests run them against real servers).
 #include <glide/batch.hpp>
 #include <glide/detail/exchange.hpp>
+#include <glide/detail/slot_map.hpp>
 
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/generators/catch_generators.hpp>
@@ -332,6 +333,33 @@ TEST_CASE("exchange: a request that never left goes again after a refresh; one t
   auto r = ex.take_result();
   REQUIRE_FALSE(r);
   CHECK(r.error().code() == errc::unknown_outcome);
+}
+
+TEST_CASE("exchange: a request for a node named by route goes again to that node only, or fails", "[unit][exchange]") {
+  // ByAddressRoute (and each node of a fan-out): the answer must come from that node. Sending it
+  // to "any primary" after a refresh answered for another node (CLUSTER MYID, DBSIZE, SCAN).
+  FakeRouting routing;
+  routing.anyone = "other:9";
+  auto ex = started(routing, one(wire({"CLUSTER", "MYID"})), cluster_rules(), now + 1s, "named:1", glide::detail::pinned_slot);
+  auto group = ex.sends().front().group;
+  ex.sends().clear();
+  ex.replied(group, glide::fail(errc::connection_error, "not connected"), routing, now);
+  REQUIRE(ex.take_refresh());
+  ex.resume(routing, now);
+  REQUIRE(ex.sends().size() == 1);
+  CHECK(ex.sends().front().node == "named:1");
+  // Down for good: each try fails the same way until the attempts run out, and that is the answer.
+  while (!ex.finished()) {
+    REQUIRE(ex.sends().size() == 1);
+    CHECK(ex.sends().front().node == "named:1");
+    group = ex.sends().front().group;
+    ex.sends().clear();
+    ex.replied(group, glide::fail(errc::connection_error, "not connected"), routing, now);
+    if (ex.take_refresh()) ex.resume(routing, now);
+  }
+  auto r = ex.take_result();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code() == errc::connection_error);
 }
 
 TEST_CASE("exchange: one command on every primary, answers combined or kept per node", "[unit][exchange]") {

@@ -18,10 +18,15 @@
 
 namespace glide::detail {
 
+// The slot of a request sent to a node by name (ByAddressRoute, or one node of an AllPrimaries /
+// AllNodes fan-out): it has no slot, and if it must go again it goes to that node, never to
+// another one picked for it (slot -1: keyless, any node will do).
+inline constexpr int pinned_slot = -2;
+
 // Where one command goes: one node, or several whose answers are combined by `policy`.
 struct RoutePlan {
   boost::container::small_vector<std::string, 1> nodes;  // one node, the common case, without a heap allocation
-  int slot = -1;       // the slot it was routed by (-1: none)
+  int slot = -1;       // the slot it was routed by (-1: none; pinned_slot: the nodes named)
   bool multi = false;  // a multi-node route: answers combined, or kept per node
   ResponsePolicy policy = ResponsePolicy::none;
 };
