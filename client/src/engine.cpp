@@ -169,6 +169,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
       : executor_(ex), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
         map_(settings_.read_from) {
+    base_.fail_queued_when_unreachable = settings_.cluster;
     if (!settings_.cluster) {
       map_ = SlotMap::standalone(node_name(base_.address.host, base_.address.port));
       standalone_plan_ = map_.plan_command(Command{"PING"}, std::nullopt).value();
@@ -212,6 +213,13 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   }
   ScriptCache& scripts(const std::string& node) override { return this->node(node).scripts; }
   std::uint64_t links(const std::string& node) override { return this->node(node).connection->links(); }
+  std::optional<NodeDown> down(const std::string& name) override {
+    if (!settings_.cluster) return std::nullopt;
+    const NodeConnection& c = *node(name).connection;
+    const auto since = c.unreachable_since();
+    if (since == Clock::time_point::max()) return std::nullopt;
+    return NodeDown{c.last_error(), last_refresh_ > since};
+  }
 
  private:
   struct Node {
@@ -354,10 +362,14 @@ void EngineImpl::drive(const std::shared_ptr<Run>& run) {
       n.connection->send(std::move(s.request), std::move(on_replies));
   }
   if (ex.take_refresh()) {
-    return refresh_topology([self, run] {
-      run->exchange.resume(*self, Clock::now());
-      self->drive(run);
-    });
+    if (ex.finished()) {
+      refresh_topology();  // for the requests after this one, which is answered now
+    } else {
+      return refresh_topology([self, run] {
+        run->exchange.resume(*self, Clock::now());
+        self->drive(run);
+      });
+    }
   }
   if (auto until = ex.take_pause()) {
     auto timer = std::make_shared<asio::steady_timer>(strand_, *until);
@@ -378,8 +390,8 @@ ExchangeRules EngineImpl::single_rules() const {
 void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how, ExchangeRules rules, milliseconds timeout,
                             Finish&& done) {
   const Script* script = entries.script(0);
-  const bool plain = !plan.multi && !rules.side &&
-                     (!script || !needs_load(scripts(plan.nodes.front()), *script, links(plan.nodes.front())));
+  const std::string& first = plan.nodes.front();
+  const bool plain = !plan.multi && !rules.side && (!script || !needs_load(scripts(first), *script, links(first))) && !down(first);
   if (plain)
     return send_first_round(
         // Asio's per-thread recycling: a reply frees one just before the caller's next request

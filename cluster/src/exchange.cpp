@@ -80,8 +80,14 @@ void Exchange::send_round(Routing& routing, TimePoint now) {
   }
   groups_left_ = groups_.size();
   if (groups_.empty()) return void(finished_ = true);
+  std::size_t refused = 0;
   for (std::size_t k = 0; k < groups_.size(); ++k) {
     Group& g = groups_[k];
+    if (auto down = rules_.side ? std::nullopt : routing.down(nodes_[g.node])) {
+      refuse(g, *down);
+      ++refused;
+      continue;
+    }
     Request r;
     if (k < borrowed.size() && !needs_building(g, routing)) {
       r.borrowed = borrowed[k];
@@ -94,6 +100,27 @@ void Exchange::send_round(Routing& routing, TimePoint now) {
     sends_.push_back(Send{k, nodes_[g.node], rules_.side, std::move(r)});
   }
   prepared_owner_.reset();
+  if (refused > 0 && (groups_left_ -= refused) == 0) settle_round(routing, now);
+}
+
+// A node known down: its parts fail now, not after waiting in its queue for their timeout. Once
+// the slot map, read since it went down, still sends them there, no other node serves their
+// slots until a failover promotes one: that failure is their answer (docs/cluster.md). Before,
+// they go again after the map is read.
+void Exchange::refuse(const Group& g, const NodeDown& down) {
+  const std::string& node = nodes_[g.node];
+  std::string why = "cannot connect to " + node + " (" + down.why + ")";
+  if (down.confirmed) {
+    const int slot = parts_[g.parts.front()].slot;
+    why += slot >= 0 ? ", and the cluster still gives it slot " + std::to_string(slot) + ": no other node serves it until a failover"
+                     : ", the node the request is for";
+  }
+  const Error e(errc::connection_error, std::move(why));
+  for (auto pi : g.parts) {
+    fail_part(pi, e);
+    parts_[pi].settled = down.confirmed;
+  }
+  if (rules_.follow_topology) want_refresh_ = true;  // to learn of the failover
 }
 
 // A prepared group can go as it is unless a script in it is not known on its node.

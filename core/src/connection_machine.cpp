@@ -180,13 +180,24 @@ void ConnectionMachine::attempt_failed(std::string why, TimePoint now) {
   attempt_deadline_ = TimePoint::max();
   last_error_ = why;
   log::write(o_.quiet ? spdlog::level::debug : spdlog::level::warn, "connection to {} failed: {}", o_.where, why);
+  unreachable_since_ = std::min(unreachable_since_, now);
+  if (o_.fail_queued_when_unreachable) fail_queued("cannot connect to " + o_.where + ": " + why);
   attempt_outcome_ = fail(errc::connection_error, std::move(why));
   schedule_retry(now);
+}
+
+// Nothing is on the wire between links: every queued request is unsent and fails unsent.
+void ConnectionMachine::fail_queued(const std::string& why) {
+  for (auto& p : pending_) complete(p, fail(errc::connection_error, why));
+  pending_.clear();
+  out_.clear();
+  sent_ = 0;
 }
 
 void ConnectionMachine::become_connected(TimePoint now) {
   state_ = State::connected;
   attempt_ = 0;
+  unreachable_since_ = TimePoint::max();
   ++links_;
   attempt_deadline_ = TimePoint::max();
   last_read_ = now;

@@ -114,6 +114,7 @@ MachineOptions machine_options(const ConnectionOptions& o, bool is_side) {
   m.limits = o.limits;
   m.can_probe = !is_side;
   m.quiet = is_side;
+  m.fail_queued_when_unreachable = o.fail_queued_when_unreachable && !is_side;
   m.handshake = make_handshake(o);
   return m;
 }
@@ -142,6 +143,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   const NodeAddress& address() const noexcept override { return options_.address; }
   std::uint64_t links() const noexcept override { return links_.load(std::memory_order_relaxed); }
+  Clock::time_point unreachable_since() const noexcept override { return machine_.unreachable_since(); }
+  const std::string& last_error() const noexcept override { return machine_.last_error(); }
 
   void connect(asio::any_completion_handler<void(Result<void>)> handler) override {
     asio::dispatch(strand_, [self = shared_from_this(), h = std::move(handler)]() mutable {

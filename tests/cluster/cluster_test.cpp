@@ -863,6 +863,47 @@ TEST_CASE("cluster: a primary killed and its replica promoted: traffic resumes",
   CHECK(client.get(other_key).value() == "x");
 }
 
+TEST_CASE("cluster: requests for a killed primary's slots fail at once, not at request_timeout, until its replica takes over",
+          "[cluster][slow]") {
+  ValkeyCluster cluster;  // cluster-node-timeout 2000
+  auto config = cluster_config_for(cluster);
+  config.request_timeout = 10s;  // far longer than the failover: a request that waited for it would succeed
+  auto client = sync::GlideClusterClient::create(config).value();
+
+  const std::string key = "{fast}:k";
+  const auto primary = owner_of(cluster, key), replica = replica_of(cluster, primary);
+  REQUIRE(client.set(key, "before").value() == "OK");
+  wait_for_replica(client, key);
+
+  cluster.node_by_port(primary).kill9();
+  const auto killed = Clock::now();
+  // Until the replica is promoted no node serves the slot: each request says so at once. The
+  // client reads the slot map again after each, and the first after the promotion is served.
+  std::vector<std::string> failures;
+  Clock::duration slowest_failure{};
+  bool served = false;
+  while (!served && Clock::now() - killed < 30s) {
+    const auto sent = Clock::now();
+    auto r = client.get(key);
+    if (r) {
+      served = r.value() == "before";
+      continue;
+    }
+    slowest_failure = std::max(slowest_failure, Clock::now() - sent);
+    // The first may have been written before the client saw the link close: it may have run.
+    if (!failures.empty() || r.error().code() != errc::unknown_outcome) CHECK(r.error().code() == errc::connection_error);
+    failures.emplace_back(r.error().message());
+    std::this_thread::sleep_for(50ms);
+  }
+  INFO("failures: " << failures.size() << ", the first: " << (failures.empty() ? "" : failures.front()));
+  CHECK(served);
+  REQUIRE_FALSE(failures.empty());  // the failover takes seconds (node timeout 2 s, then an election)
+  CHECK_THAT(failures.back(), ContainsSubstring("no other node serves it until a failover"));
+  // Each failure came far sooner than the 10 s request_timeout it would once have waited out.
+  CHECK(slowest_failure < 5s);
+  CHECK_THAT(cluster.cli(replica, {"ROLE"}), StartsWith("master"));
+}
+
 TEST_CASE("cluster: a transaction sent to a primary that a CLUSTER FAILOVER made a replica runs once, on the new primary",
           "[cluster][slow]") {
   ValkeyCluster cluster;

@@ -211,6 +211,39 @@ TEST_CASE("machine: reconnect attempts back off, and a request ends with connect
   CHECK_THAT(std::string(l.results[r]->error().message()), ContainsSubstring("not connected"));
 }
 
+TEST_CASE("machine: a cluster's connection fails its queued requests with the attempt that failed, and says since when the server is down", "[unit][machine]") {
+  auto o = options();
+  o.fail_queued_when_unreachable = true;
+  Link l(o);
+  l.establish();
+  CHECK(l.m.unreachable_since() == ConnectionMachine::TimePoint::max());
+  l.m.read_failed("connection reset", l.now);  // lost: not yet known down, a reconnect may work
+  CHECK(l.m.unreachable_since() == ConnectionMachine::TimePoint::max());
+  const auto queued = l.send(get_k, 1, 10s);
+  l.advance(10ms);
+  REQUIRE(l.m.take_connect());
+  const auto failed_at = l.now;
+  l.m.transport_failed("connecting to 10.0.0.1:6379 failed: Connection refused", false, l.now);
+  l.run_completions();
+  // At once, not at the request's timeout 10 s later: the cluster client sends it elsewhere.
+  REQUIRE(l.results[queued].has_value());
+  CHECK(l.code(queued) == errc::connection_error);
+  CHECK_THAT(std::string(l.results[queued]->error().message()), ContainsSubstring("Connection refused"));
+  CHECK(l.m.unreachable_since() == failed_at);
+  l.advance(20ms);
+  REQUIRE(l.m.take_connect());
+  l.m.transport_failed("refused again", false, l.now);
+  CHECK(l.m.unreachable_since() == failed_at);  // since the first failure
+  l.advance(40ms);
+  REQUIRE(l.m.take_connect());
+  l.m.transport_up(l.now);
+  CHECK(l.write() == hello);
+  l.feed("+OK\r\n");
+  CHECK(l.m.unreachable_since() == ConnectionMachine::TimePoint::max());
+  // A standalone client's request waits for the server instead (the test above).
+  CHECK(l.m.live() == 0);
+}
+
 TEST_CASE("machine: a handshake refused, or not answered in time, fails the attempt", "[unit][machine]") {
   Link l;
   l.m.start(l.now);

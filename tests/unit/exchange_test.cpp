@@ -24,6 +24,7 @@ using glide::detail::Entries;
 using glide::detail::Exchange;
 using glide::detail::ExchangeRules;
 using glide::detail::Gather;
+using glide::detail::NodeDown;
 using glide::detail::Replies;
 using glide::detail::ResponsePolicy;
 using glide::detail::Routing;
@@ -41,6 +42,7 @@ struct FakeRouting : Routing {
   std::vector<std::pair<int, std::string>> moves;
   std::map<std::string, ScriptCache> caches;
   std::map<std::string, std::uint64_t> link_of;
+  std::map<std::string, NodeDown> down_nodes;
 
   std::string owner(int slot) override {
     auto it = owners.find(slot);
@@ -52,6 +54,10 @@ struct FakeRouting : Routing {
   }
   ScriptCache& scripts(const std::string& node) override { return caches[node]; }
   std::uint64_t links(const std::string& node) override { return link_of.count(node) ? link_of[node] : 1; }
+  std::optional<NodeDown> down(const std::string& node) override {
+    auto it = down_nodes.find(node);
+    return it != down_nodes.end() ? std::optional<NodeDown>(it->second) : std::nullopt;
+  }
 };
 
 std::string wire(std::initializer_list<std::string_view> args) { return Command(args).encoded(); }
@@ -357,6 +363,55 @@ TEST_CASE("exchange: a request for a node named by route goes again to that node
     ex.replied(group, glide::fail(errc::connection_error, "not connected"), routing, now);
     if (ex.take_refresh()) ex.resume(routing, now);
   }
+  auto r = ex.take_result();
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code() == errc::connection_error);
+}
+
+TEST_CASE("exchange: a request for a node known down is not queued there: the map is read, then it goes to the new owner or fails at once", "[unit][exchange]") {
+  FakeRouting routing;
+  routing.owners[7] = "dead:1";
+  routing.down_nodes["dead:1"] = NodeDown{"Connection refused", false};
+  auto ex = started(routing, one(wire({"GET", "k"})), cluster_rules(), now + 10s, "dead:1", 7);
+  CHECK(ex.sends().empty());  // not sent to wait out its 10 s in a dead node's queue
+  REQUIRE(ex.take_refresh());
+  REQUIRE_FALSE(ex.finished());
+  SECTION("the map read since names a new owner (a failover): the request goes there") {
+    routing.owners[7] = "promoted:2";
+    ex.resume(routing, now);
+    REQUIRE(ex.sends().size() == 1);
+    CHECK(ex.sends().front().node == "promoted:2");
+    answer(ex, routing, {bulk("v")});
+    REQUIRE(ex.finished());
+    CHECK(ex.take_result().value().front() == bulk("v"));
+  }
+  SECTION("the map read since still names the dead node: no other node serves the slot, it fails now") {
+    routing.down_nodes["dead:1"].confirmed = true;
+    ex.resume(routing, now);
+    CHECK(ex.sends().empty());
+    REQUIRE(ex.finished());
+    CHECK(ex.take_refresh());  // asked again, to learn of a failover for the requests after it
+    auto r = ex.take_result();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == errc::connection_error);
+    CHECK_THAT(std::string(r.error().message()), ContainsSubstring("dead:1 (Connection refused)"));
+    CHECK_THAT(std::string(r.error().message()), ContainsSubstring("slot 7: no other node serves it"));
+  }
+}
+
+TEST_CASE("exchange: in a pipeline, the entries for a node known down fail it; the other nodes still run theirs", "[unit][exchange]") {
+  FakeRouting routing;
+  routing.down_nodes["dead:1"] = NodeDown{"Connection refused", true};
+  Batch batch(false);
+  batch.get("a").get("b");
+  Exchange ex(Entries{batch.data(), {}, {}}, cluster_rules(), now + 10s);
+  ex.add_part(0, "live:2", 1);
+  ex.add_part(1, "dead:1", 2);
+  ex.start(routing, now);
+  REQUIRE(ex.sends().size() == 1);
+  CHECK(ex.sends().front().node == "live:2");
+  answer(ex, routing, {bulk("1")});
+  REQUIRE(ex.finished());
   auto r = ex.take_result();
   REQUIRE_FALSE(r);
   CHECK(r.error().code() == errc::connection_error);

@@ -22,6 +22,12 @@
 
 namespace glide::detail {
 
+// A node no connection can be made to (NodeConnection::unreachable_since).
+struct NodeDown {
+  std::string why;  // the last attempt's error
+  bool confirmed;   // the slot map was read again after it went down, and still sends us there
+};
+
 // What an exchange needs of the client's state. The engine answers from its slot map and its
 // connections; unit tests from a table.
 class Routing {
@@ -34,6 +40,8 @@ class Routing {
   // The scripts known loaded on `node`, and the link they were learned on.
   virtual ScriptCache& scripts(const std::string& node) = 0;
   virtual std::uint64_t links(const std::string& node) = 0;
+  // Whether `node` is known down (never, for a standalone client: its requests wait for it).
+  virtual std::optional<NodeDown> down(const std::string& node) = 0;
 };
 
 // The commands an exchange runs: a batch's, or one command of its own.
@@ -144,6 +152,7 @@ class Exchange {
 
   std::uint16_t node_index(const std::string& node);
   void send_round(Routing& routing, TimePoint now);
+  void refuse(const Group& g, const NodeDown& down);
   bool needs_building(const Group& g, Routing& routing) const;
   Request build(Group& g, Routing& routing);
   static bool loads_ahead(const Group& g, const Script& s);

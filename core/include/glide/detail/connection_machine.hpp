@@ -119,6 +119,11 @@ struct MachineOptions {
   // Failures are logged at debug level, not as warnings: the side connection, which is expected
   // to fail while a server is busy, and whose callers see every failure in their Result anyway.
   bool quiet = false;
+  // When a connection attempt fails, the requests still queued fail with it (connection_error)
+  // instead of waiting for a later attempt: a cluster client can send them elsewhere, or tell its
+  // caller at once that no node serves them (docs/cluster.md). A standalone client's requests
+  // wait for the server to come back, up to their timeout.
+  bool fail_queued_when_unreachable = false;
   Handshake handshake;
 };
 
@@ -182,6 +187,9 @@ class ConnectionMachine {
   // The last attempt got as far as a TCP connection (the failure came later, e.g. a timeout in
   // the handshake of a busy server). A probe that cannot even do this found the server unreachable.
   bool last_attempt_reached() const noexcept { return reached_; }
+  // Since when the server cannot be reached: a connection attempt failed then, and none has
+  // succeeded since. TimePoint::max(): it can (or it was never tried).
+  TimePoint unreachable_since() const noexcept { return unreachable_since_; }
 
  private:
   struct Pending {
@@ -198,6 +206,7 @@ class ConnectionMachine {
 
   void begin_attempt(TimePoint now);
   void attempt_failed(std::string why, TimePoint now);
+  void fail_queued(const std::string& why);
   void become_connected(TimePoint now);
   void lose_link(errc written_code, std::string why, TimePoint now);
   void schedule_retry(TimePoint now);
@@ -245,6 +254,7 @@ class ConnectionMachine {
 
   std::uint32_t attempt_ = 0;  // failed attempts in a row, for the backoff
   bool reached_ = false;
+  TimePoint unreachable_since_ = TimePoint::max();
   std::uint64_t links_ = 0;
   std::string last_error_;
   std::minstd_rand rng_;

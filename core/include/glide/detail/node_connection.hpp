@@ -30,6 +30,8 @@ struct ConnectionOptions {
   ParserLimits limits;
   // An idle connection is sent a PING this often, and a silent one is looked into. Zero: never.
   std::chrono::milliseconds heartbeat_interval{1000};
+  // A failed connection attempt fails the queued requests (MachineOptions): a cluster's.
+  bool fail_queued_when_unreachable = false;
 };
 
 // The per-node options either client configuration implies, after the checks both share;
@@ -89,6 +91,9 @@ class NodeConnection {
   // Links established so far (read from any thread): what was learned on one link, such as the
   // scripts loaded there, holds until this changes.
   virtual std::uint64_t links() const noexcept = 0;
+  // On the strand: since when the server cannot be reached (ConnectionMachine), and why.
+  virtual std::chrono::steady_clock::time_point unreachable_since() const noexcept = 0;
+  virtual const std::string& last_error() const noexcept = 0;
 };
 
 }  // namespace glide::detail
