@@ -10,6 +10,7 @@
 #include <glide/detail/pipeline_plan.hpp>
 #include <glide/detail/reply.hpp>
 #include <glide/detail/slot_map.hpp>
+#include <glide/detail/pubsub_hub.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +21,8 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <map>
+#include <set>
 #include <unordered_map>
 #include <variant>
 
@@ -131,11 +134,14 @@ struct Settings {
   milliseconds request_timeout{250};
   std::optional<milliseconds> periodic_checks;
   std::variant<GlideClientConfiguration, GlideClusterClientConfiguration> config;  // for open_session
+  ProtocolVersion protocol = ProtocolVersion::RESP3;
+  std::optional<PubSubSubscriptions> pubsub;
 };
 
 template <class Config>
 Settings settings_of(Config config) {
-  Settings s{config.addresses, false, config.lazy_connect, config.read_from, config.request_timeout, {}, {}};
+  Settings s{config.addresses, false, config.lazy_connect, config.read_from, config.request_timeout, {}, {}, config.protocol,
+             config.pubsub_subscriptions};
   if constexpr (std::is_same_v<Config, GlideClusterClientConfiguration>) {
     s.cluster = true;
     s.periodic_checks = config.periodic_checks;
@@ -168,7 +174,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
  public:
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
       : executor_(ex), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
-        map_(settings_.read_from) {
+        map_(settings_.read_from), hub_(settings_.pubsub) {
     base_.fail_queued_when_unreachable = settings_.cluster;
     if (!settings_.cluster) {
       map_ = SlotMap::standalone(node_name(base_.address.host, base_.address.port));
@@ -193,6 +199,10 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done);
   void invoke_script_route(Script script, ScriptArgs args, Route route, milliseconds timeout, Done<ClusterValue<Value>> done);
   void cluster_scan(ClusterScanCursor cursor, ScanOptions options, milliseconds timeout, Done<ScanPage> done);
+  void subscribe(PubSubChannelModes mode, std::vector<std::string> channels, bool remove, milliseconds timeout, Done<void> done);
+  void get_pubsub_message(Done<PubSubMsg> done) { hub_.get(std::move(done)); }
+  std::optional<PubSubMsg> try_get_pubsub_message() { return hub_.try_get(); }
+  std::uint64_t pubsub_messages_dropped() const noexcept { return hub_.dropped(); }
 
   template <class F>
   void on_strand(F&& f) {
@@ -248,6 +258,18 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
                      Clock::time_point deadline, Done<Batches> done);
   Result<std::shared_ptr<const PipelinePlan>> pipeline_plan(const BatchData& batch, const std::optional<Route>& route);
 
+  // ---- pub/sub ------------------------------------------------------------------------------
+  // add: asked for by the caller; keep: made again by the client itself (kept if it fails).
+  enum class Subscribing { add, remove, keep };
+  void subscribe_on(PubSubChannelModes mode, std::vector<std::string> channels, Subscribing how, milliseconds timeout,
+                    int redirects_left, Done<void> done);
+  void subscribed(PubSubChannelModes mode, Subscribing how, const std::string& where, std::vector<std::string> group,
+                  milliseconds timeout, int redirects_left, std::optional<Value> error, Done<void> done);
+  void subscribe_configured(Done<void> done);
+  std::string home_of(PubSubChannelModes mode, const std::string& channel);
+  void restore_on(const std::string& node);
+  void rehome_subscriptions();
+
   // ---- topology (cluster) -----------------------------------------------------------------
   void refresh_topology(std::function<void()> done = {});
   void fetch_topology(std::vector<std::string> candidates, std::size_t index, std::function<void(Result<Topology>)> done);
@@ -271,6 +293,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   std::vector<std::function<void()>> refresh_waiters_;
   bool shards_unknown_ = false;  // a node refused CLUSTER SHARDS (a server before 7.0)
   std::shared_ptr<asio::steady_timer> periodic_timer_;
+  PubSubHub hub_;
   bool closed_ = false;
 };
 
@@ -292,12 +315,18 @@ EngineImpl::Node& EngineImpl::node(const std::string& name) {
   Node n;
   n.connection = NodeConnection::make(strand_, std::move(o)).value();  // the options were checked at create
   n.plain = !map_.is_replica(name);
+  n.connection->on_push([weak = weak_from_this()](Value push) {
+    // An error here is a subscription the node refused to restore: the map says where it goes.
+    if (auto self = weak.lock(); self && (push.is_error() || self->hub_.deliver(push))) self->refresh_topology();
+  });
+  if (auto [wire, owed] = hub_.restore_wire(name); owed > 0) n.connection->set_subscriptions(std::move(wire), owed);
   if (closed_) n.connection->close();
   return nodes_.emplace(name, std::move(n)).first->second;
 }
 
 void EngineImpl::close_all() {
   closed_ = true;
+  hub_.close(Error(errc::closing, "client closed"));
   if (periodic_timer_) periodic_timer_->cancel();
   for (auto& [name, n] : nodes_) n.connection->close();
 }
@@ -309,29 +338,39 @@ void EngineImpl::create(asio::any_io_executor ex, Config config, Done<std::share
   auto engine = std::make_shared<EngineImpl>(ex, settings_of(std::move(config)), std::move(base).value());
   // Checking the options once (e.g. TLS files) makes later per-node connections infallible.
   if (auto probe = NodeConnection::make(engine->strand_, engine->base_); !probe) return std::move(done)(probe.error());
-  engine->on_strand([engine, done = std::move(done)]() mutable {
+  // Connected: the configured subscriptions are made before the client is handed out.
+  auto ready = [engine](Done<std::shared_ptr<Engine>> done) {
+    engine->subscribe_configured([engine, done = std::move(done)](Result<void> r) mutable {
+      if (!r) {
+        engine->close_all();
+        return std::move(done)(r.error());
+      }
+      std::move(done)(std::shared_ptr<Engine>(engine));
+    });
+  };
+  engine->on_strand([engine, ready, done = std::move(done)]() mutable {
     if (!engine->settings_.cluster) {
       auto& n = engine->node(engine->map_.owner(-1));
-      if (engine->settings_.lazy_connect) return std::move(done)(std::shared_ptr<Engine>(engine));
-      return n.connection->connect([engine, done = std::move(done)](Result<void> r) mutable {
+      if (engine->settings_.lazy_connect) return ready(std::move(done));
+      return n.connection->connect([engine, ready, done = std::move(done)](Result<void> r) mutable {
         if (!r) {
           engine->close_all();
           return std::move(done)(r.error());
         }
-        std::move(done)(std::shared_ptr<Engine>(engine));
+        ready(std::move(done));
       });
     }
     std::vector<std::string> seeds;
     for (const auto& a : engine->settings_.seeds) seeds.push_back(node_name(a.host, a.port));
     auto shared_done = std::make_shared<Done<std::shared_ptr<Engine>>>(std::move(done));
-    engine->fetch_topology(std::move(seeds), 0, [engine, shared_done](Result<Topology> t) {
+    engine->fetch_topology(std::move(seeds), 0, [engine, ready, shared_done](Result<Topology> t) {
       if (!t) {
         engine->close_all();
         return std::move(*shared_done)(t.error());
       }
       engine->install(std::move(t).value());
       engine->schedule_periodic_refresh();
-      std::move(*shared_done)(std::shared_ptr<Engine>(engine));
+      ready(std::move(*shared_done));
     });
   });
 }
@@ -686,6 +725,156 @@ Result<std::shared_ptr<const PipelinePlan>> EngineImpl::pipeline_plan(const Batc
   return plan;
 }
 
+// ---- pub/sub ----------------------------------------------------------------------------------
+
+// Where a subscription belongs: the one server; in a cluster, the primary of the channel's slot
+// (a sharded channel must be there; exact channels and patterns, which every node delivers, are
+// spread the same way).
+std::string EngineImpl::home_of(PubSubChannelModes, const std::string& channel) {
+  return map_.owner(settings_.cluster ? static_cast<int>(hash_slot(channel)) : -1);
+}
+
+void EngineImpl::restore_on(const std::string& name) {
+  auto [wire, owed] = hub_.restore_wire(name);
+  node(name).connection->set_subscriptions(std::move(wire), owed);
+}
+
+namespace {
+// The error of a (UN)SUBSCRIBE, if any: the connection's, or the server's reply.
+std::optional<Value> subscription_error(const Result<Replies>& replies) {
+  if (!replies) return Value::error(std::string(replies.error().message()));
+  for (const auto& r : replies.value())
+    if (r.is_error()) return r;
+  return std::nullopt;
+}
+
+struct SubscribeTally {
+  std::size_t left = 0;
+  std::optional<Error> error;
+  Done<void> done;
+  void one_done(Result<void> r) {
+    if (!r && !error) error = r.error();
+    if (--left == 0) std::move(done)(error ? Result<void>(*error) : ok());
+  }
+};
+}  // namespace
+
+void EngineImpl::subscribe(PubSubChannelModes mode, std::vector<std::string> channels, bool remove, milliseconds timeout,
+                           Done<void> done) {
+  if (settings_.protocol != ProtocolVersion::RESP3)
+    return std::move(done)(fail(errc::configuration_error, "pub/sub needs protocol RESP3 (a RESP2 subscriber connection is not built yet)"));
+  if (mode == PubSubChannelModes::Sharded && !settings_.cluster)
+    return std::move(done)(fail(errc::configuration_error, "sharded channels (SSUBSCRIBE) exist in cluster mode only"));
+  if (remove && channels.empty())
+    for (const auto& [c, n] : hub_.placed(mode)) channels.push_back(c);
+  subscribe_on(mode, std::move(channels), remove ? Subscribing::remove : Subscribing::add, timeout, max_attempts, std::move(done));
+}
+
+// One command per node (per channel for SSUBSCRIBE, whose channels must share a slot), each
+// confirmed by the server's pushes. A subscription counts once confirmed: from then on every new
+// link to its node restores it in the handshake. An unsubscribed channel is let go at once. A
+// subscription that meets MOVED (a slot map behind a migration) follows it; one the client makes
+// by itself (`keep`: moved after a slot map change) is kept for the next map if it fails.
+void EngineImpl::subscribe_on(PubSubChannelModes mode, std::vector<std::string> channels, Subscribing how, milliseconds timeout,
+                              int redirects_left, Done<void> done) {
+  const bool remove = how == Subscribing::remove;
+  std::map<std::string, std::vector<std::vector<std::string>>> commands;  // per node
+  for (const auto& c : channels) {
+    std::string where = home_of(mode, c);
+    if (remove) {
+      auto it = hub_.placed(mode).find(c);
+      if (it == hub_.placed(mode).end()) continue;
+      where = it->second;
+      hub_.forget(mode, c);
+    }
+    auto& node_commands = commands[where];
+    if (node_commands.empty() || mode == PubSubChannelModes::Sharded) node_commands.emplace_back();
+    node_commands.back().push_back(c);
+  }
+  auto tally = std::make_shared<SubscribeTally>();
+  tally->done = std::move(done);
+  for (const auto& [where, list] : commands) tally->left += list.size();
+  if (tally->left == 0) return std::move(tally->done)(ok());
+  for (auto& [where, list] : commands) {
+    if (remove) restore_on(where);
+    for (auto& group : list) {
+      Request r{Command(subscription_command(mode, remove, group)).encoded(), group.size(), timeout};
+      r.confirmed_by_push = true;
+      node(where).connection->send(std::move(r), [self = shared_from_this(), mode, how, where, group, timeout, redirects_left,
+                                                   tally](Result<Replies> replies) mutable {
+        self->subscribed(mode, how, where, std::move(group), timeout, redirects_left, subscription_error(replies),
+                         [tally](Result<void> r) { tally->one_done(std::move(r)); });
+      });
+    }
+  }
+}
+
+void EngineImpl::subscribed(PubSubChannelModes mode, Subscribing how, const std::string& where, std::vector<std::string> group,
+                            milliseconds timeout, int redirects_left, std::optional<Value> error, Done<void> done) {
+  if (!error) {
+    if (how != Subscribing::remove) {
+      for (const auto& c : group) hub_.place(mode, c, where);
+      restore_on(where);
+    }
+    return std::move(done)(ok());
+  }
+  const auto verdict = classify_reply(*error, where);
+  if (how != Subscribing::remove && verdict.kind == ReplyVerdict::moved && redirects_left > 0) {
+    moved(verdict.slot, verdict.node);
+    return subscribe_on(mode, std::move(group), how, timeout, redirects_left - 1, std::move(done));
+  }
+  if (how == Subscribing::keep) {
+    for (const auto& c : group) hub_.lose(mode, c);
+    log::warn("pub/sub: could not subscribe again on {}: {}; retrying with the next slot map", where, error->str());
+  }
+  std::move(done)(Error::from_server(error->str()));
+}
+
+void EngineImpl::subscribe_configured(Done<void> done) {
+  if (!settings_.pubsub) return std::move(done)(ok());
+  auto tally = std::make_shared<SubscribeTally>();
+  tally->done = std::move(done);
+  tally->left = 1;  // this function's own, so that no mode's answer finishes it early
+  const auto timeout = base_.connection_timeout + settings_.request_timeout;
+  for (const auto& [mode, channels] : settings_.pubsub->channels_and_patterns) {
+    if (channels.empty()) continue;
+    ++tally->left;
+    subscribe(mode, {channels.begin(), channels.end()}, false, timeout, [tally](Result<void> r) { tally->one_done(std::move(r)); });
+  }
+  tally->one_done(ok());
+}
+
+// After the slot map changed: a sharded channel whose slot moved, and any subscription held by a
+// node that is no longer a primary (a failover), is made again where it belongs now, and then the
+// old node is told to let go (a message may come twice, none is missed); so are channels the
+// server dropped, or that could not be moved before.
+void EngineImpl::rehome_subscriptions() {
+  std::set<std::string> primaries;
+  for (const auto& shard : map_.topology().shards) primaries.insert(shard.primary);
+  for (auto mode : {PubSubChannelModes::Exact, PubSubChannelModes::Pattern, PubSubChannelModes::Sharded}) {
+    std::map<std::string, std::vector<std::string>> leaving;  // per old node
+    for (const auto& [channel, where] : hub_.placed(mode)) {
+      const bool moved = mode == PubSubChannelModes::Sharded ? home_of(mode, channel) != where : primaries.count(where) == 0;
+      if (moved) leaving[where].push_back(channel);
+    }
+    for (const auto& [old, channels] : leaving) {
+      for (const auto& c : channels) hub_.lose(mode, c);
+      restore_on(old);
+    }
+    auto homeless = hub_.take_homeless(mode);
+    if (homeless.empty()) continue;
+    subscribe_on(mode, std::move(homeless), Subscribing::keep, settings_.request_timeout, max_attempts,
+                 [self = shared_from_this(), mode, leaving = std::move(leaving)](Result<void>) {
+                   for (const auto& [old, channels] : leaving) {
+                     Request bye{Command(subscription_command(mode, true, channels)).encoded(), channels.size(),
+                                 self->settings_.request_timeout};
+                     bye.confirmed_by_push = true;
+                     self->node(old).connection->send(std::move(bye), [](Result<Replies>) {});
+                   }
+                 });
+  }
+}
+
 // ---- topology ---------------------------------------------------------------------------------
 
 std::vector<std::string> EngineImpl::refresh_candidates() {
@@ -781,6 +970,7 @@ void EngineImpl::install(Topology t) {
     }
   map_.install(std::move(t));
   last_refresh_ = Clock::now();
+  rehome_subscriptions();
 }
 
 void EngineImpl::schedule_periodic_refresh() {
@@ -834,6 +1024,12 @@ void Engine::exec(std::shared_ptr<const BatchData> batch, bool raise_on_error, C
 void Engine::cluster_scan(ClusterScanCursor cursor, ScanOptions options, milliseconds timeout, Done<ScanPage> done) {
   impl(*this).call(&EngineImpl::cluster_scan, std::move(cursor), std::move(options), timeout, std::move(done));
 }
+void Engine::subscribe(PubSubChannelModes mode, std::vector<std::string> channels, bool remove, milliseconds timeout, Done<void> done) {
+  impl(*this).call(&EngineImpl::subscribe, mode, std::move(channels), remove, timeout, std::move(done));
+}
+void Engine::get_pubsub_message(Done<PubSubMsg> done) { impl(*this).call(&EngineImpl::get_pubsub_message, std::move(done)); }
+std::optional<PubSubMsg> Engine::try_get_pubsub_message() { return impl(*this).try_get_pubsub_message(); }
+std::uint64_t Engine::pubsub_messages_dropped() const noexcept { return impl(*this).pubsub_messages_dropped(); }
 void Engine::invoke_script(Script script, ScriptOptions options, milliseconds timeout, Done<Value> done) {
   impl(*this).call(&EngineImpl::invoke_script, std::move(script), std::move(options), timeout, std::move(done));
 }

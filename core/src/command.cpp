@@ -60,9 +60,12 @@ std::optional<Error> Command::unsupported() const {
     bad = args.size() > 1 && iequals(args[1], "REPLY");
   }
   if (!bad) return std::nullopt;
+  const bool pubsub = n.size() > 8 && (iequals(n.substr(n.size() - 9), "SUBSCRIBE"));
   return Error(errc::configuration_error,
-               upper(n) + " is not supported: its replies would not match requests on the shared connection "
-                   "(pub/sub and MONITOR need a dedicated connection, not available yet)");
+               upper(n) + (pubsub ? " is not supported as a custom command: use the client's subscribe(), psubscribe(), "
+                                    "ssubscribe() and their unsubscribes, which keep subscriptions across reconnects "
+                                    "(docs/pubsub.md)"
+                                  : " is not supported: its replies would not match requests on the shared connection"));
 }
 
 // Blocking commands wait on the server for their own timeout (where it is and in which unit: the

@@ -39,7 +39,7 @@ void ConnectionMachine::request(Request r, ReplyHandler h, TimePoint now) {
   const std::uint64_t seq = next_seq_++;
   const std::string_view bytes = r.bytes();
   out_.append(bytes);
-  pending_.push_back(Pending{seq, r.expected, bytes.size(), r.timeout, {}, {}, std::move(h)});
+  pending_.push_back(Pending{seq, r.expected, bytes.size(), r.timeout, {}, r.confirmed_by_push, {}, std::move(h)});
   ++live_;
   if (r.timeout.count() > 0) deadlines_.emplace(now + r.timeout, seq);
   if (state_ == State::idle) begin_attempt(now);
@@ -51,7 +51,7 @@ std::optional<std::string_view> ConnectionMachine::take_write(TimePoint now) {
     handshake_due_ = false;
     writing_active_ = true;
     write_started_ = now;
-    return std::string_view(o_.handshake.wire);
+    return std::string_view(handshake_wire_);
   }
   if (state_ != State::connected || out_.empty()) return std::nullopt;
   writing_active_ = true;
@@ -145,6 +145,19 @@ void ConnectionMachine::expire(Pending& p) {
 
 // ---- the link ---------------------------------------------------------------------------------
 
+void ConnectionMachine::set_subscriptions(std::string wire, std::size_t confirmations) {
+  subscriptions_wire_ = std::move(wire);
+  subscriptions_owed_ = confirmations;
+}
+
+bool is_subscription_confirmation(const Value& push) {
+  if (push.kind() != ValueKind::push || push.items().empty()) return false;
+  const std::string_view kind = push.items().front().str();
+  for (std::string_view k : {"subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"})
+    if (kind == k) return true;
+  return false;
+}
+
 void ConnectionMachine::start(TimePoint now) {
   if (state_ == State::idle) begin_attempt(now);
 }
@@ -162,7 +175,8 @@ void ConnectionMachine::transport_up(TimePoint now) {
   reached_ = true;
   state_ = State::handshaking;
   reader_.reset();
-  handshake_left_ = o_.handshake.replies;
+  handshake_wire_ = o_.handshake.wire + subscriptions_wire_;
+  handshake_left_ = o_.handshake.replies + subscriptions_owed_;
   handshake_due_ = handshake_left_ > 0;
   if (handshake_left_ == 0) become_connected(now);
 }
@@ -293,10 +307,21 @@ bool ConnectionMachine::parse_handshake(TimePoint now) {
       attempt_failed("handshake with " + o_.where + " failed: " + std::string(reader_.error().message()), now);
       return false;
     }
-    const Value reply = reader_.take();
-    if (reply.kind() == ValueKind::push) continue;
+    Value reply = reader_.take();
+    if (reply.kind() == ValueKind::push && !is_subscription_confirmation(reply)) {
+      pushes_.push_back(std::move(reply));
+      continue;
+    }
+    const bool restoring = handshake_left_ <= subscriptions_owed_;  // the handshake's own replies come first
     --handshake_left_;
     if (!reply.is_error()) continue;
+    if (restoring) {
+      // A subscription this node will not take back (e.g. MOVED: its slot went elsewhere while
+      // the link was down). The link is fine; the owner hears of it as a push and re-places it.
+      log::warn("{} did not restore a subscription: {}", o_.where, reply.str());
+      pushes_.push_back(std::move(reply));
+      continue;
+    }
     std::string why = "handshake with " + o_.where + " failed: " + reply.str();
     if (o_.handshake.resp3 && reply.str().find("unknown command") != std::string::npos)
       why += " (the server does not speak RESP3; set protocol = ProtocolVersion::RESP2)";
@@ -323,14 +348,19 @@ bool ConnectionMachine::parse_replies(TimePoint now) {
 
 bool ConnectionMachine::on_reply(Value v, TimePoint now) {
   if (v.kind() == ValueKind::push) {
-    log::debug("dropping a RESP3 push message from {}", o_.where);
-    return true;
+    // A confirmation answers the (UN)SUBSCRIBE at the head; anything else is nobody's reply.
+    const bool answers_head = sent_ > 0 && pending_.front().by_push && is_subscription_confirmation(v);
+    if (!answers_head) {
+      pushes_.push_back(std::move(v));
+      return true;
+    }
   }
   if (pending_.empty() || sent_ == 0) {
     lose_link(errc::protocol_error, "unsolicited reply from " + o_.where, now);
     return false;
   }
   Pending& head = pending_.front();
+  if (head.by_push && v.is_error()) head.expected = 1;  // refused whole: no confirmation follows
   if (head.handler) {
     // Reserved at the first reply, not when queued: a queued request costs less memory.
     if (head.replies.empty()) head.replies.reserve(head.expected);
@@ -429,7 +459,7 @@ bool ConnectionMachine::written_caller_waits_longer_than(Clock::duration quiet) 
 void ConnectionMachine::send_heartbeat() {
   heartbeat_seq_ = next_seq_++;
   out_.append(ping_wire());
-  pending_.push_back(Pending{*heartbeat_seq_, 1, ping_wire().size(), milliseconds(0), {}, {}, std::nullopt});
+  pending_.push_back(Pending{*heartbeat_seq_, 1, ping_wire().size(), milliseconds(0), {}, false, {}, std::nullopt});
 }
 
 void ConnectionMachine::probe_done(ProbeOutcome outcome, TimePoint now) {

@@ -145,6 +145,10 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::uint64_t links() const noexcept override { return links_.load(std::memory_order_relaxed); }
   Clock::time_point unreachable_since() const noexcept override { return machine_.unreachable_since(); }
   const std::string& last_error() const noexcept override { return machine_.last_error(); }
+  void on_push(std::function<void(Value)> handler) override { push_handler_ = std::move(handler); }
+  void set_subscriptions(std::string wire, std::size_t confirmations) override {
+    machine_.set_subscriptions(std::move(wire), confirmations);
+  }
 
   void connect(asio::any_completion_handler<void(Result<void>)> handler) override {
     asio::dispatch(strand_, [self = shared_from_this(), h = std::move(handler)]() mutable {
@@ -213,6 +217,12 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
       auto waiters = std::move(connect_waiters_);
       connect_waiters_.clear();
       for (auto& w : waiters) std::move(w)(*outcome);
+    }
+    if (!machine_.pushes().empty()) {
+      auto pushes = std::move(machine_.pushes());
+      machine_.pushes().clear();
+      if (push_handler_)
+        for (auto& p : pushes) push_handler_(std::move(p));
     }
     // Run them from a vector of their own (a handler may queue more), and hand its capacity back
     // afterwards: no allocation per round.
@@ -380,6 +390,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   bool reached_ = false;                // the attempt in progress has a TCP connection
   std::uint64_t generation_ = 0;        // bumped per socket, so callbacks of an old one are ignored
   std::atomic<std::uint64_t> links_{0};
+  std::function<void(Value)> push_handler_;
   std::vector<asio::any_completion_handler<void(Result<void>)>> connect_waiters_;
   std::vector<ConnectionMachine::Completion> spare_;  // the completions' next buffer
   std::shared_ptr<Connection> side_;

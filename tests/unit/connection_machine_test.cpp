@@ -50,10 +50,13 @@ struct Link {
   ConnectionMachine::Clock::time_point now = ConnectionMachine::Clock::time_point{} + 1000h;
   std::vector<std::optional<Result<Replies>>> results;
 
-  std::size_t send(const std::string& wire, std::size_t expected = 1, std::chrono::milliseconds timeout = 0ms) {
+  // `by_push`: a (UN)SUBSCRIBE, answered by confirmation pushes.
+  std::size_t send(const std::string& wire, std::size_t expected = 1, std::chrono::milliseconds timeout = 0ms, bool by_push = false) {
     const std::size_t i = results.size();
     results.emplace_back();
-    m.request(Request{wire, expected, timeout}, [this, i](Result<Replies> r) { results[i] = std::move(r); }, now);
+    Request r{wire, expected, timeout};
+    r.confirmed_by_push = by_push;
+    m.request(std::move(r), [this, i](Result<Replies> r) { results[i] = std::move(r); }, now);
     run_completions();
     return i;
   }
@@ -242,6 +245,79 @@ TEST_CASE("machine: a cluster's connection fails its queued requests with the at
   CHECK(l.m.unreachable_since() == ConnectionMachine::TimePoint::max());
   // A standalone client's request waits for the server instead (the test above).
   CHECK(l.m.live() == 0);
+}
+
+namespace {
+std::string push3(std::string_view kind, std::string_view a, std::string_view b) {
+  auto bulk = [](std::string_view x) { return "$" + std::to_string(x.size()) + "\r\n" + std::string(x) + "\r\n"; };
+  return ">3\r\n" + bulk(kind) + bulk(a) + bulk(b);
+}
+std::string confirm(std::string_view kind, std::string_view channel, int count) {
+  return ">3\r\n$" + std::to_string(kind.size()) + "\r\n" + std::string(kind) + "\r\n$" + std::to_string(channel.size()) +
+         "\r\n" + std::string(channel) + "\r\n:" + std::to_string(count) + "\r\n";
+}
+const std::string subscribe_ab = "*3\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n$1\r\nb\r\n";
+}  // namespace
+
+TEST_CASE("machine: SUBSCRIBE is answered by its confirmation pushes; messages in between go to pushes(), never to a reply",
+          "[unit][machine][pubsub]") {
+  Link l;
+  l.establish();
+  const auto sub = l.send(subscribe_ab, 2, 0ms, true);
+  const auto get = l.send(get_k);
+  CHECK(l.write() == subscribe_ab + get_k);
+  l.feed(confirm("subscribe", "a", 1) + push3("message", "a", "early") + confirm("subscribe", "b", 2));
+  REQUIRE(l.ok(sub));
+  CHECK(l.results[sub]->value().size() == 2);
+  CHECK_FALSE(l.results[get].has_value());
+  l.feed(push3("message", "b", "between") + "$1\r\nv\r\n" + push3("message", "a", "after"));
+  REQUIRE(l.ok(get));
+  CHECK(l.results[get]->value().front() == Value::bulk_string("v"));
+  REQUIRE(l.m.pushes().size() == 3);
+  CHECK(l.m.pushes()[0].items()[2] == Value::bulk_string("early"));
+  CHECK(l.m.pushes()[1].items()[2] == Value::bulk_string("between"));
+  CHECK(l.m.pushes()[2].items()[2] == Value::bulk_string("after"));
+}
+
+TEST_CASE("machine: a SUBSCRIBE refused whole takes one error reply; the next reply is still paired right", "[unit][machine][pubsub]") {
+  Link l;
+  l.establish();
+  const auto sub = l.send(subscribe_ab, 2, 0ms, true);
+  const auto get = l.send(get_k);
+  CHECK(l.write() == subscribe_ab + get_k);
+  l.feed("-NOPERM no channel for you\r\n$1\r\nv\r\n");
+  REQUIRE(l.ok(sub));
+  CHECK(l.results[sub]->value().front().is_error());
+  REQUIRE(l.ok(get));
+  CHECK(l.results[get]->value().front() == Value::bulk_string("v"));
+  CHECK(l.m.state() == State::connected);
+}
+
+TEST_CASE("machine: each new link restores the subscriptions in its handshake; one the node refuses does not fail the link",
+          "[unit][machine][pubsub]") {
+  Link l;
+  const std::string restore = "*2\r\n$9\r\nSUBSCRIBE\r\n$1\r\na\r\n*2\r\n$10\r\nSSUBSCRIBE\r\n$1\r\ns\r\n";
+  l.m.set_subscriptions(restore, 2);
+  l.m.start(l.now);
+  REQUIRE(l.m.take_connect());
+  l.m.transport_up(l.now);
+  CHECK(l.write() == hello + restore);  // before any request
+  l.feed("+OK\r\n" + confirm("subscribe", "a", 1));
+  CHECK(l.m.state() == State::handshaking);
+  l.feed("-MOVED 1234 10.0.0.2:6379\r\n" + push3("message", "a", "m"));
+  CHECK(l.m.state() == State::connected);
+  REQUIRE(l.m.pushes().size() == 2);
+  CHECK(l.m.pushes()[0].is_error());  // the owner reads the slot map and re-places it
+  CHECK(l.m.pushes()[1].items()[2] == Value::bulk_string("m"));
+  // A handshake reply that is an error still fails the attempt (a wrong password, ...).
+  Link bad;
+  bad.m.set_subscriptions(restore, 2);
+  bad.m.start(bad.now);
+  REQUIRE(bad.m.take_connect());
+  bad.m.transport_up(bad.now);
+  bad.write();
+  bad.feed("-WRONGPASS invalid username-password pair\r\n");
+  CHECK(bad.m.state() == State::waiting_to_retry);
 }
 
 TEST_CASE("machine: a handshake refused, or not answered in time, fails the attempt", "[unit][machine]") {

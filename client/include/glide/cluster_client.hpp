@@ -193,6 +193,16 @@ class GlideClusterClient
     });
   }
 
+  // Sharded channels (SSUBSCRIBE): each on the primary of its slot, and moved with it.
+  template <class Token = boost::asio::deferred_t>
+  auto ssubscribe(std::vector<std::string> channels, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Sharded, false, std::move(channels), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto sunsubscribe(std::vector<std::string> channels = {}, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Sharded, true, std::move(channels), std::forward<Token>(token));
+  }
+
  private:
   template <class Token>
   auto kill_on_side(Command command, Route route, Token&& token) {

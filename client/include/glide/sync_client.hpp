@@ -93,6 +93,15 @@ class SyncClientBase : public glide::detail::Commands<Derived> {
   Result<void> watch(std::vector<std::string> keys) { return wait(async_.watch(std::move(keys))); }
   Result<void> unwatch() { return wait(async_.unwatch()); }
 
+  // Pub/sub (docs/pubsub.md). get_pubsub_message() blocks until a message comes.
+  Result<void> subscribe(std::vector<std::string> channels) { return wait(async_.subscribe(std::move(channels))); }
+  Result<void> psubscribe(std::vector<std::string> patterns) { return wait(async_.psubscribe(std::move(patterns))); }
+  Result<void> unsubscribe(std::vector<std::string> channels = {}) { return wait(async_.unsubscribe(std::move(channels))); }
+  Result<void> punsubscribe(std::vector<std::string> patterns = {}) { return wait(async_.punsubscribe(std::move(patterns))); }
+  Result<PubSubMsg> get_pubsub_message() { return wait(async_.get_pubsub_message()); }
+  std::optional<PubSubMsg> try_get_pubsub_message() { return async_.try_get_pubsub_message(); }
+  std::uint64_t pubsub_messages_dropped() const noexcept { return async_.pubsub_messages_dropped(); }
+
   // The asynchronous client underneath (same connections), for mixing styles.
   Async& async() noexcept { return async_; }
 
@@ -171,6 +180,8 @@ class GlideClusterClient : public detail::SyncClientBase<GlideClusterClient, gli
   Result<std::pair<ClusterScanCursor, std::vector<std::string>>> scan(const ClusterScanCursor& cursor, ScanOptions options = {}) {
     return wait(async_.scan(cursor, std::move(options)));
   }
+  Result<void> ssubscribe(std::vector<std::string> channels) { return wait(async_.ssubscribe(std::move(channels))); }
+  Result<void> sunsubscribe(std::vector<std::string> channels = {}) { return wait(async_.sunsubscribe(std::move(channels))); }
 
  private:
   friend class detail::SyncClientBase<GlideClusterClient, glide::GlideClusterClient>;

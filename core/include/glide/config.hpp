@@ -2,7 +2,10 @@
 // Client configuration, as GLIDE names it.
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +39,29 @@ struct TlsAdvancedConfiguration {
 };
 
 enum class ProtocolVersion { RESP2, RESP3 };
+
+// One pub/sub message: binary-safe payload, the channel it was published on, and for a pattern
+// subscription the pattern that matched.
+struct PubSubMsg {
+  std::string message;
+  std::string channel;
+  std::optional<std::string> pattern;
+  bool operator==(const PubSubMsg&) const = default;
+};
+
+enum class PubSubChannelModes { Exact, Pattern, Sharded };  // Sharded: cluster mode only
+
+// Subscriptions a client holds from its creation and restores on every new connection
+// (docs/pubsub.md). Messages go to `callback` when there is one (called on the client's
+// executor, in order: it must not block), else to a queue read by get_pubsub_message() and
+// try_get_pubsub_message().
+struct PubSubSubscriptions {
+  std::map<PubSubChannelModes, std::set<std::string>> channels_and_patterns;
+  std::function<void(PubSubMsg)> callback;
+  // Beyond GLIDE: the queue's bound. A message that finds it full pushes the oldest one out;
+  // pubsub_messages_dropped() counts them. Reading never stalls the connection's replies.
+  std::size_t queue_limit = 100'000;
+};
 enum class ReadFrom { PRIMARY, PREFER_REPLICA };
 
 struct GlideClientConfiguration {
@@ -53,6 +79,7 @@ struct GlideClientConfiguration {
   bool lazy_connect = false;
   // Beyond GLIDE: how long one connection attempt (TCP, TLS and the handshake) may take.
   std::chrono::milliseconds connection_timeout{2000};
+  std::optional<PubSubSubscriptions> pubsub_subscriptions;  // RESP3
 };
 
 struct GlideClusterClientConfiguration {
@@ -69,6 +96,7 @@ struct GlideClusterClientConfiguration {
   bool lazy_connect = false;
   std::chrono::milliseconds connection_timeout{2000};
   std::optional<std::chrono::milliseconds> periodic_checks;  // topology refresh interval
+  std::optional<PubSubSubscriptions> pubsub_subscriptions;  // RESP3
 };
 
 }  // namespace glide

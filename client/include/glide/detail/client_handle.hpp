@@ -77,8 +77,45 @@ class ClientHandle : public Commands<Derived> {
     });
   }
 
+  // ---- pub/sub (docs/pubsub.md; RESP3) ------------------------------------------------------
+  // Subscriptions made here are restored on every new connection, like the configured ones.
+  template <class Token = boost::asio::deferred_t>
+  auto subscribe(std::vector<std::string> channels, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Exact, false, std::move(channels), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto psubscribe(std::vector<std::string> patterns, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Pattern, false, std::move(patterns), std::forward<Token>(token));
+  }
+  // No channels: all of them.
+  template <class Token = boost::asio::deferred_t>
+  auto unsubscribe(std::vector<std::string> channels = {}, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Exact, true, std::move(channels), std::forward<Token>(token));
+  }
+  template <class Token = boost::asio::deferred_t>
+  auto punsubscribe(std::vector<std::string> patterns = {}, Token&& token = {}) {
+    return subscription(PubSubChannelModes::Pattern, true, std::move(patterns), std::forward<Token>(token));
+  }
+  // The next message from the queue, waiting for one if it is empty (with a callback configured:
+  // configuration_error). Readers waiting together are served in turn.
+  template <class Token = boost::asio::deferred_t>
+  auto get_pubsub_message(Token&& token = {}) {
+    return initiate<PubSubMsg>(std::forward<Token>(token), [core = core_](auto done) mutable { core->get_pubsub_message(std::move(done)); });
+  }
+  // The next message if one is queued; never waits (any thread).
+  std::optional<PubSubMsg> try_get_pubsub_message() { return core_->try_get_pubsub_message(); }
+  // Messages pushed out of the full queue (PubSubSubscriptions::queue_limit) so far.
+  std::uint64_t pubsub_messages_dropped() const noexcept { return core_->pubsub_messages_dropped(); }
+
  protected:
   ClientHandle(std::shared_ptr<Engine> core, std::chrono::milliseconds timeout) : core_(std::move(core)), timeout_(timeout) {}
+
+  template <class Token>
+  auto subscription(PubSubChannelModes mode, bool remove, std::vector<std::string> channels, Token&& token) {
+    return initiate<void>(std::forward<Token>(token), [core = core_, mode, remove, c = std::move(channels), t = timeout_](auto done) mutable {
+      core->subscribe(mode, std::move(c), remove, t, std::move(done));
+    });
+  }
 
   std::shared_ptr<Engine> core_;
   std::chrono::milliseconds timeout_;

@@ -51,6 +51,14 @@ class Engine {
   // One step of a cluster-wide SCAN: the next cursor and the keys this call found.
   using ScanPage = std::pair<ClusterScanCursor, std::vector<std::string>>;
   void cluster_scan(ClusterScanCursor cursor, ScanOptions options, std::chrono::milliseconds timeout, Done<ScanPage> done);
+  // Pub/sub (docs/pubsub.md). Subscribes to `channels`, or unsubscribes (`remove`; none: all of
+  // the mode); done once every node concerned confirmed.
+  void subscribe(PubSubChannelModes mode, std::vector<std::string> channels, bool remove, std::chrono::milliseconds timeout,
+                 Done<void> done);
+  void get_pubsub_message(Done<PubSubMsg> done);
+  // From any thread.
+  std::optional<PubSubMsg> try_get_pubsub_message();
+  std::uint64_t pubsub_messages_dropped() const noexcept;
 
  protected:
   Engine() = default;

@@ -85,6 +85,9 @@ struct Request {
   // `owner` until they are queued, so that a batch run again and again is never copied first.
   std::string_view borrowed;
   std::shared_ptr<const void> owner;
+  // SUBSCRIBE and its kin over RESP3: each expected reply is a confirmation push ("subscribe",
+  // channel, count), or one error reply for the whole command.
+  bool confirmed_by_push = false;
 
   std::string_view bytes() const noexcept { return owner ? borrowed : std::string_view(wire); }
 };
@@ -138,6 +141,9 @@ class ConnectionMachine {
   // ---- events -------------------------------------------------------------------------------
   // Connect now unless connected or about to be (the first connect, or a lazy client).
   void start(TimePoint now);
+  // The subscriptions each new link restores in its handshake, ahead of any request: the
+  // (P|S)SUBSCRIBE commands and how many confirmation pushes they owe. Empty: none.
+  void set_subscriptions(std::string wire, std::size_t confirmations);
   void request(Request request, ReplyHandler handler, TimePoint now);
   // The transport (TCP, and TLS when used) is up: the handshake goes out next.
   void transport_up(TimePoint now);
@@ -171,6 +177,9 @@ class ConnectionMachine {
     Result<Replies> result;
   };
   std::vector<Completion>& completions() noexcept { return ready_; }
+  // RESP3 pushes that answer no request (pub/sub messages, ...), in the order they came, and
+  // the error replies of subscriptions a new link could not restore; the caller swaps them out.
+  std::vector<Value>& pushes() noexcept { return pushes_; }
   // When timer() wants to run next; TimePoint::max(): nothing to wait for.
   TimePoint wakeup() const noexcept;
 
@@ -198,6 +207,7 @@ class ConnectionMachine {
     std::size_t bytes;     // its share of the unsent buffer, while unsent
     std::chrono::milliseconds timeout;  // how long its caller waits (zero: no limit)
     TimePoint written_at{};             // when its bytes were all on the wire (zero: not yet)
+    bool by_push = false;               // Request::confirmed_by_push
     Replies replies;
     // Empty once completed (timed out, failed): its replies are then read and dropped.
     std::optional<ReplyHandler> handler;
@@ -240,6 +250,9 @@ class ConnectionMachine {
   std::string writing_;  // bytes of the write in progress
   bool writing_active_ = false;
   bool handshake_due_ = false;       // the handshake is the next write
+  std::string handshake_wire_;       // the handshake, and the subscriptions it restores
+  std::string subscriptions_wire_;
+  std::size_t subscriptions_owed_ = 0;
   std::size_t handshake_left_ = 0;   // its replies still to come
   TimePoint write_started_{};
   std::uint64_t writing_up_to_ = 0;  // entries below this seq are in the write in progress
@@ -264,6 +277,10 @@ class ConnectionMachine {
   bool want_probe_ = false;
   std::optional<Result<void>> attempt_outcome_;
   std::vector<Completion> ready_;
+  std::vector<Value> pushes_;
 };
+
+// A RESP3 push confirming a (P|S)(UN)SUBSCRIBE: the reply of the command that asked for it.
+bool is_subscription_confirmation(const Value& push);
 
 }  // namespace glide::detail

@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -94,6 +95,11 @@ class NodeConnection {
   // On the strand: since when the server cannot be reached (ConnectionMachine), and why.
   virtual std::chrono::steady_clock::time_point unreachable_since() const noexcept = 0;
   virtual const std::string& last_error() const noexcept = 0;
+  // On the strand. Where the RESP3 pushes that answer no request go (pub/sub messages, in the
+  // order they came); without a handler they are dropped.
+  virtual void on_push(std::function<void(Value)> handler) = 0;
+  // What each new link subscribes to in its handshake (ConnectionMachine::set_subscriptions).
+  virtual void set_subscriptions(std::string wire, std::size_t confirmations) = 0;
 };
 
 }  // namespace glide::detail
