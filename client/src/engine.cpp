@@ -234,11 +234,14 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
  private:
   struct Node {
     std::shared_ptr<NodeConnection> connection;
+    std::shared_ptr<NodeConnection> subscriber;  // RESP2: subscriptions on a connection of their own
     ScriptCache scripts;
     bool plain = false;  // opened without READONLY
   };
 
   Node& node(const std::string& name);
+  NodeConnection& pubsub_link(const std::string& name);
+  void attach_pubsub(NodeConnection& c, const std::string& name);
   ExchangeRules single_rules() const;
   void start(std::shared_ptr<Run> run);
   void drive(const std::shared_ptr<Run>& run);
@@ -266,6 +269,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void subscribed(PubSubChannelModes mode, Subscribing how, const std::string& where, std::vector<std::string> group,
                   milliseconds timeout, int redirects_left, std::optional<Value> error, Done<void> done);
   void subscribe_configured(Done<void> done);
+  void watch_subscriptions();
   std::string home_of(PubSubChannelModes mode, const std::string& channel);
   void restore_on(const std::string& node);
   void rehome_subscriptions();
@@ -294,6 +298,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   bool shards_unknown_ = false;  // a node refused CLUSTER SHARDS (a server before 7.0)
   std::shared_ptr<asio::steady_timer> periodic_timer_;
   PubSubHub hub_;
+  std::shared_ptr<asio::steady_timer> watch_timer_;  // while a cluster holds subscriptions
   bool closed_ = false;
 };
 
@@ -315,20 +320,45 @@ EngineImpl::Node& EngineImpl::node(const std::string& name) {
   Node n;
   n.connection = NodeConnection::make(strand_, std::move(o)).value();  // the options were checked at create
   n.plain = !map_.is_replica(name);
-  n.connection->on_push([weak = weak_from_this()](Value push) {
+  if (settings_.protocol == ProtocolVersion::RESP3) attach_pubsub(*n.connection, name);
+  if (closed_) n.connection->close();
+  return nodes_.emplace(name, std::move(n)).first->second;
+}
+
+// Where a node's subscriptions live: on the shared connection in RESP3 (pushes come between
+// replies), on a connection of their own in RESP2 (a subscribed RESP2 connection takes no other
+// command).
+NodeConnection& EngineImpl::pubsub_link(const std::string& name) {
+  Node& n = node(name);
+  if (settings_.protocol == ProtocolVersion::RESP3) return *n.connection;
+  if (!n.subscriber) {
+    ConnectionOptions o = base_;
+    o.address = parse_node(name);
+    o.subscriber = true;
+    n.subscriber = NodeConnection::make(strand_, std::move(o)).value();  // the options were checked at create
+    attach_pubsub(*n.subscriber, name);
+    if (closed_) n.subscriber->close();
+  }
+  return *n.subscriber;
+}
+
+void EngineImpl::attach_pubsub(NodeConnection& c, const std::string& name) {
+  c.on_push([weak = weak_from_this()](Value push) {
     // An error here is a subscription the node refused to restore: the map says where it goes.
     if (auto self = weak.lock(); self && (push.is_error() || self->hub_.deliver(push))) self->refresh_topology();
   });
-  if (auto [wire, owed] = hub_.restore_wire(name); owed > 0) n.connection->set_subscriptions(std::move(wire), owed);
-  if (closed_) n.connection->close();
-  return nodes_.emplace(name, std::move(n)).first->second;
+  if (auto [wire, owed] = hub_.restore_wire(name); owed > 0) c.set_subscriptions(std::move(wire), owed);
 }
 
 void EngineImpl::close_all() {
   closed_ = true;
   hub_.close(Error(errc::closing, "client closed"));
   if (periodic_timer_) periodic_timer_->cancel();
-  for (auto& [name, n] : nodes_) n.connection->close();
+  if (watch_timer_) watch_timer_->cancel();
+  for (auto& [name, n] : nodes_) {
+    n.connection->close();
+    if (n.subscriber) n.subscriber->close();
+  }
 }
 
 template <class Config>
@@ -736,7 +766,7 @@ std::string EngineImpl::home_of(PubSubChannelModes, const std::string& channel) 
 
 void EngineImpl::restore_on(const std::string& name) {
   auto [wire, owed] = hub_.restore_wire(name);
-  node(name).connection->set_subscriptions(std::move(wire), owed);
+  pubsub_link(name).set_subscriptions(std::move(wire), owed);
 }
 
 namespace {
@@ -761,8 +791,6 @@ struct SubscribeTally {
 
 void EngineImpl::subscribe(PubSubChannelModes mode, std::vector<std::string> channels, bool remove, milliseconds timeout,
                            Done<void> done) {
-  if (settings_.protocol != ProtocolVersion::RESP3)
-    return std::move(done)(fail(errc::configuration_error, "pub/sub needs protocol RESP3 (a RESP2 subscriber connection is not built yet)"));
   if (mode == PubSubChannelModes::Sharded && !settings_.cluster)
     return std::move(done)(fail(errc::configuration_error, "sharded channels (SSUBSCRIBE) exist in cluster mode only"));
   if (remove && channels.empty())
@@ -800,7 +828,7 @@ void EngineImpl::subscribe_on(PubSubChannelModes mode, std::vector<std::string> 
     for (auto& group : list) {
       Request r{Command(subscription_command(mode, remove, group)).encoded(), group.size(), timeout};
       r.confirmed_by_push = true;
-      node(where).connection->send(std::move(r), [self = shared_from_this(), mode, how, where, group, timeout, redirects_left,
+      pubsub_link(where).send(std::move(r), [self = shared_from_this(), mode, how, where, group, timeout, redirects_left,
                                                    tally](Result<Replies> replies) mutable {
         self->subscribed(mode, how, where, std::move(group), timeout, redirects_left, subscription_error(replies),
                          [tally](Result<void> r) { tally->one_done(std::move(r)); });
@@ -815,6 +843,7 @@ void EngineImpl::subscribed(PubSubChannelModes mode, Subscribing how, const std:
     if (how != Subscribing::remove) {
       for (const auto& c : group) hub_.place(mode, c, where);
       restore_on(where);
+      watch_subscriptions();
     }
     return std::move(done)(ok());
   }
@@ -826,6 +855,7 @@ void EngineImpl::subscribed(PubSubChannelModes mode, Subscribing how, const std:
   if (how == Subscribing::keep) {
     for (const auto& c : group) hub_.lose(mode, c);
     log::warn("pub/sub: could not subscribe again on {}: {}; retrying with the next slot map", where, error->str());
+    watch_subscriptions();
   }
   std::move(done)(Error::from_server(error->str()));
 }
@@ -869,10 +899,32 @@ void EngineImpl::rehome_subscriptions() {
                      Request bye{Command(subscription_command(mode, true, channels)).encoded(), channels.size(),
                                  self->settings_.request_timeout};
                      bye.confirmed_by_push = true;
-                     self->node(old).connection->send(std::move(bye), [](Result<Replies>) {});
+                     self->pubsub_link(old).send(std::move(bye), [](Result<Replies>) {});
                    }
                  });
   }
+}
+
+// A cluster's subscriptions on a node that cannot be reached wait for a failover to move them: the
+// slot map is read every second meanwhile (a subscriber that sends nothing would otherwise hear
+// of the failover at the next periodic check only); so it is while some could not be moved.
+void EngineImpl::watch_subscriptions() {
+  if (!settings_.cluster || closed_ || watch_timer_) return;
+  watch_timer_ = std::make_shared<asio::steady_timer>(strand_, std::chrono::seconds(1));
+  watch_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closed_) return;
+    self->watch_timer_.reset();
+    if (!self->hub_.holds_any()) return;
+    bool stranded = false;
+    for (auto mode : {PubSubChannelModes::Exact, PubSubChannelModes::Pattern, PubSubChannelModes::Sharded}) {
+      stranded = stranded || self->hub_.has_homeless(mode);
+      for (const auto& [channel, where] : self->hub_.placed(mode))
+        stranded = stranded || self->pubsub_link(where).unreachable_since() != Clock::time_point::max();
+    }
+    if (stranded) self->refresh_topology();
+    self->watch_subscriptions();
+  });
 }
 
 // ---- topology ---------------------------------------------------------------------------------
@@ -965,6 +1017,7 @@ void EngineImpl::install(Topology t) {
       for (const auto& old : map_.topology().shards) was_primary = was_primary || old.primary == r;
       if (was_primary) continue;
       it->second.connection->close();
+      if (it->second.subscriber) it->second.subscriber->close();
       if (last_node_ == &*it) last_node_ = nullptr;
       nodes_.erase(it);
     }

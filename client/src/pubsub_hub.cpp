@@ -89,6 +89,12 @@ void PubSubHub::lose(PubSubChannelModes mode, const std::string& channel) {
   homeless_[index(mode)].insert(channel);
 }
 
+bool PubSubHub::holds_any() const {
+  for (std::size_t i = 0; i < placed_.size(); ++i)
+    if (!placed_[i].empty() || !homeless_[i].empty()) return true;
+  return false;
+}
+
 std::vector<std::string> PubSubHub::take_homeless(PubSubChannelModes mode) {
   auto& h = homeless_[index(mode)];
   std::vector<std::string> out(h.begin(), h.end());

@@ -2,6 +2,7 @@
 #include <glide/detail/log.hpp>
 
 #include <algorithm>
+#include <span>
 
 namespace glide::detail {
 
@@ -150,12 +151,25 @@ void ConnectionMachine::set_subscriptions(std::string wire, std::size_t confirma
   subscriptions_owed_ = confirmations;
 }
 
+namespace {
+constexpr std::string_view confirmation_kinds[] = {"subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"};
+constexpr std::string_view message_kinds[] = {"message", "pmessage", "smessage"};
+
+bool one_of(std::string_view kind, std::span<const std::string_view> kinds) {
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+}  // namespace
+
+Value ConnectionMachine::take_reply() {
+  Value v = reader_.take();
+  if (!o_.subscriber || v.kind() != ValueKind::array || v.items().empty()) return v;
+  const std::string_view kind = v.items().front().str();
+  if (!one_of(kind, message_kinds) && !one_of(kind, confirmation_kinds)) return v;
+  return Value::aggregate(ValueKind::push, std::move(v.items()));
+}
+
 bool is_subscription_confirmation(const Value& push) {
-  if (push.kind() != ValueKind::push || push.items().empty()) return false;
-  const std::string_view kind = push.items().front().str();
-  for (std::string_view k : {"subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"})
-    if (kind == k) return true;
-  return false;
+  return push.kind() == ValueKind::push && !push.items().empty() && one_of(push.items().front().str(), confirmation_kinds);
 }
 
 void ConnectionMachine::start(TimePoint now) {
@@ -307,7 +321,7 @@ bool ConnectionMachine::parse_handshake(TimePoint now) {
       attempt_failed("handshake with " + o_.where + " failed: " + std::string(reader_.error().message()), now);
       return false;
     }
-    Value reply = reader_.take();
+    Value reply = take_reply();
     if (reply.kind() == ValueKind::push && !is_subscription_confirmation(reply)) {
       pushes_.push_back(std::move(reply));
       continue;
@@ -342,7 +356,7 @@ bool ConnectionMachine::parse_replies(TimePoint now) {
       lose_link(errc::protocol_error, std::string(reader_.error().message()) + " from " + o_.where, now);
       return false;
     }
-    if (!on_reply(reader_.take(), now)) return false;
+    if (!on_reply(take_reply(), now)) return false;
   }
 }
 

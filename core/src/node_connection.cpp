@@ -115,6 +115,7 @@ MachineOptions machine_options(const ConnectionOptions& o, bool is_side) {
   m.can_probe = !is_side;
   m.quiet = is_side;
   m.fail_queued_when_unreachable = o.fail_queued_when_unreachable && !is_side;
+  m.subscriber = o.subscriber && !is_side;
   m.handshake = make_handshake(o);
   return m;
 }

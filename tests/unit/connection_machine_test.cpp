@@ -293,6 +293,27 @@ TEST_CASE("machine: a SUBSCRIBE refused whole takes one error reply; the next re
   CHECK(l.m.state() == State::connected);
 }
 
+TEST_CASE("machine: a RESP2 subscriber connection takes pub/sub arrays as pushes, anything else as replies", "[unit][machine][pubsub]") {
+  auto o = options();
+  o.subscriber = true;
+  Link l(o);
+  l.establish();
+  const auto sub = l.send(subscribe_ab, 2, 0ms, true);
+  CHECK(l.write() == subscribe_ab);
+  l.feed("*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n"
+         "*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n");
+  REQUIRE(l.ok(sub));
+  REQUIRE(l.m.pushes().size() == 1);
+  CHECK(l.m.pushes()[0].kind() == glide::ValueKind::push);
+  CHECK(l.m.pushes()[0].items()[2] == Value::bulk_string("hi"));
+  // PING on a subscribed RESP2 connection answers ["pong", ""]: a reply, not a push.
+  const auto ping_reply = l.send(ping);
+  l.write();
+  l.feed("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+  REQUIRE(l.ok(ping_reply));
+  CHECK(l.m.pushes().size() == 1);
+}
+
 TEST_CASE("machine: each new link restores the subscriptions in its handshake; one the node refuses does not fail the link",
           "[unit][machine][pubsub]") {
   Link l;

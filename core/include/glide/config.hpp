@@ -79,7 +79,7 @@ struct GlideClientConfiguration {
   bool lazy_connect = false;
   // Beyond GLIDE: how long one connection attempt (TCP, TLS and the handshake) may take.
   std::chrono::milliseconds connection_timeout{2000};
-  std::optional<PubSubSubscriptions> pubsub_subscriptions;  // RESP3
+  std::optional<PubSubSubscriptions> pubsub_subscriptions;
 };
 
 struct GlideClusterClientConfiguration {
@@ -96,7 +96,7 @@ struct GlideClusterClientConfiguration {
   bool lazy_connect = false;
   std::chrono::milliseconds connection_timeout{2000};
   std::optional<std::chrono::milliseconds> periodic_checks;  // topology refresh interval
-  std::optional<PubSubSubscriptions> pubsub_subscriptions;  // RESP3
+  std::optional<PubSubSubscriptions> pubsub_subscriptions;
 };
 
 }  // namespace glide

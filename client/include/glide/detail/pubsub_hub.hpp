@@ -49,6 +49,8 @@ class PubSubHub {
   // the next slot map makes it again.
   void lose(PubSubChannelModes mode, const std::string& channel);
   std::vector<std::string> take_homeless(PubSubChannelModes mode);
+  bool has_homeless(PubSubChannelModes mode) const { return !homeless_[index(mode)].empty(); }
+  bool holds_any() const;  // placed or homeless
   // The commands restoring what `node` holds, and how many confirmations they owe.
   std::pair<std::string, std::size_t> restore_wire(const std::string& node) const;
 

@@ -127,6 +127,9 @@ struct MachineOptions {
   // caller at once that no node serves them (docs/cluster.md). A standalone client's requests
   // wait for the server to come back, up to their timeout.
   bool fail_queued_when_unreachable = false;
+  // A RESP2 connection kept for subscriptions: RESP2 has no push type, so the arrays a subscribed
+  // connection gets ("message", "subscribe", ...) are taken as the pushes RESP3 would send.
+  bool subscriber = false;
   Handshake handshake;
 };
 
@@ -230,6 +233,7 @@ class ConnectionMachine {
   void pop_finished();
 
   bool parse_handshake(TimePoint now);
+  Value take_reply();
   bool parse_replies(TimePoint now);
   bool on_reply(Value v, TimePoint now);
 

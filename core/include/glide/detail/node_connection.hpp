@@ -33,6 +33,7 @@ struct ConnectionOptions {
   std::chrono::milliseconds heartbeat_interval{1000};
   // A failed connection attempt fails the queued requests (MachineOptions): a cluster's.
   bool fail_queued_when_unreachable = false;
+  bool subscriber = false;  // RESP2 pub/sub arrays are pushes (MachineOptions)
 };
 
 // The per-node options either client configuration implies, after the checks both share;
