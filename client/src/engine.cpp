@@ -270,7 +270,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
                   milliseconds timeout, int redirects_left, std::optional<Value> error, Done<void> done);
   void subscribe_configured(Done<void> done);
   void watch_subscriptions();
-  std::string home_of(PubSubChannelModes mode, const std::string& channel);
+  std::string home_of(const std::string& channel);
   void restore_on(const std::string& node);
   void rehome_subscriptions();
 
@@ -760,7 +760,7 @@ Result<std::shared_ptr<const PipelinePlan>> EngineImpl::pipeline_plan(const Batc
 // Where a subscription belongs: the one server; in a cluster, the primary of the channel's slot
 // (a sharded channel must be there; exact channels and patterns, which every node delivers, are
 // spread the same way).
-std::string EngineImpl::home_of(PubSubChannelModes, const std::string& channel) {
+std::string EngineImpl::home_of(const std::string& channel) {
   return map_.owner(settings_.cluster ? static_cast<int>(hash_slot(channel)) : -1);
 }
 
@@ -776,6 +776,13 @@ std::optional<Value> subscription_error(const Result<Replies>& replies) {
   for (const auto& r : replies.value())
     if (r.is_error()) return r;
   return std::nullopt;
+}
+
+// A (UN)SUBSCRIBE of `channels`, answered by one confirmation push per channel.
+Request subscription_request(PubSubChannelModes mode, bool remove, const std::vector<std::string>& channels, milliseconds timeout) {
+  Request r{Command(subscription_command(mode, remove, channels)).encoded(), channels.size(), timeout};
+  r.confirmed_by_push = true;
+  return r;
 }
 
 struct SubscribeTally {
@@ -808,7 +815,7 @@ void EngineImpl::subscribe_on(PubSubChannelModes mode, std::vector<std::string> 
   const bool remove = how == Subscribing::remove;
   std::map<std::string, std::vector<std::vector<std::string>>> commands;  // per node
   for (const auto& c : channels) {
-    std::string where = home_of(mode, c);
+    std::string where = home_of(c);
     if (remove) {
       auto it = hub_.placed(mode).find(c);
       if (it == hub_.placed(mode).end()) continue;
@@ -826,9 +833,7 @@ void EngineImpl::subscribe_on(PubSubChannelModes mode, std::vector<std::string> 
   for (auto& [where, list] : commands) {
     if (remove) restore_on(where);
     for (auto& group : list) {
-      Request r{Command(subscription_command(mode, remove, group)).encoded(), group.size(), timeout};
-      r.confirmed_by_push = true;
-      pubsub_link(where).send(std::move(r), [self = shared_from_this(), mode, how, where, group, timeout, redirects_left,
+      pubsub_link(where).send(subscription_request(mode, remove, group, timeout), [self = shared_from_this(), mode, how, where, group, timeout, redirects_left,
                                                    tally](Result<Replies> replies) mutable {
         self->subscribed(mode, how, where, std::move(group), timeout, redirects_left, subscription_error(replies),
                          [tally](Result<void> r) { tally->one_done(std::move(r)); });
@@ -884,7 +889,7 @@ void EngineImpl::rehome_subscriptions() {
   for (auto mode : {PubSubChannelModes::Exact, PubSubChannelModes::Pattern, PubSubChannelModes::Sharded}) {
     std::map<std::string, std::vector<std::string>> leaving;  // per old node
     for (const auto& [channel, where] : hub_.placed(mode)) {
-      const bool moved = mode == PubSubChannelModes::Sharded ? home_of(mode, channel) != where : primaries.count(where) == 0;
+      const bool moved = mode == PubSubChannelModes::Sharded ? home_of(channel) != where : primaries.count(where) == 0;
       if (moved) leaving[where].push_back(channel);
     }
     for (const auto& [old, channels] : leaving) {
@@ -896,10 +901,8 @@ void EngineImpl::rehome_subscriptions() {
     subscribe_on(mode, std::move(homeless), Subscribing::keep, settings_.request_timeout, max_attempts,
                  [self = shared_from_this(), mode, leaving = std::move(leaving)](Result<void>) {
                    for (const auto& [old, channels] : leaving) {
-                     Request bye{Command(subscription_command(mode, true, channels)).encoded(), channels.size(),
-                                 self->settings_.request_timeout};
-                     bye.confirmed_by_push = true;
-                     self->pubsub_link(old).send(std::move(bye), [](Result<Replies>) {});
+                     self->pubsub_link(old).send(subscription_request(mode, true, channels, self->settings_.request_timeout),
+                                                 [](Result<Replies>) {});
                    }
                  });
   }

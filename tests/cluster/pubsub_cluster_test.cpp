@@ -70,6 +70,16 @@ int check_delivery(sync::GlideClusterClient& publisher, sync::GlideClusterClient
   return static_cast<int>(static_cast<std::size_t>(last - *got.begin() + 1) - got.size()) + *got.begin();
 }
 
+// A client subscribed from its creation to one sharded and one exact channel.
+sync::GlideClusterClient subscriber_of(ValkeyCluster& cluster, const std::string& sharded, const std::string& exact) {
+  auto config = glide_test::cluster_config_for(cluster);
+  PubSubSubscriptions subs;
+  subs.channels_and_patterns[PubSubChannelModes::Sharded] = {sharded};
+  subs.channels_and_patterns[PubSubChannelModes::Exact] = {exact};
+  config.pubsub_subscriptions = subs;
+  return sync::GlideClusterClient::create(config).value();
+}
+
 }  // namespace
 
 TEST_CASE("cluster pubsub: a sharded channel follows its slot to another primary", "[cluster][pubsub][slow]") {
@@ -104,13 +114,7 @@ TEST_CASE("cluster pubsub: a sharded channel follows its slot to another primary
 TEST_CASE("cluster pubsub: sharded and exact channels after a CLUSTER FAILOVER", "[cluster][pubsub][slow]") {
   ValkeyCluster cluster;
   const std::string sharded = "{fo}s", exact = "{fo}e";
-  auto config = glide_test::cluster_config_for(cluster);
-  config.periodic_checks = std::chrono::milliseconds(60000);
-  PubSubSubscriptions subs;
-  subs.channels_and_patterns[PubSubChannelModes::Sharded] = {sharded};
-  subs.channels_and_patterns[PubSubChannelModes::Exact] = {exact};
-  config.pubsub_subscriptions = subs;
-  auto subscriber = sync::GlideClusterClient::create(config).value();
+  auto subscriber = subscriber_of(cluster, sharded, exact);  // the map is read every 60 s (the default) besides
   auto publisher = sync::GlideClusterClient::create(glide_test::cluster_config_for(cluster)).value();
   CHECK(check_delivery(publisher, subscriber, sharded, true) == 0);
   CHECK(check_delivery(publisher, subscriber, exact, false) == 0);
@@ -132,12 +136,7 @@ TEST_CASE("cluster pubsub: sharded and exact channels after a CLUSTER FAILOVER",
 TEST_CASE("cluster pubsub: a subscriber that sends nothing follows a kill -9 failover", "[cluster][pubsub][slow]") {
   ValkeyCluster cluster;  // cluster-node-timeout 2000: the replica takes over within seconds
   const std::string sharded = "{k9}s", exact = "{k9}e";
-  auto config = glide_test::cluster_config_for(cluster);
-  PubSubSubscriptions subs;
-  subs.channels_and_patterns[PubSubChannelModes::Sharded] = {sharded};
-  subs.channels_and_patterns[PubSubChannelModes::Exact] = {exact};
-  config.pubsub_subscriptions = subs;
-  auto subscriber = sync::GlideClusterClient::create(config).value();
+  auto subscriber = subscriber_of(cluster, sharded, exact);
   auto publisher = sync::GlideClusterClient::create(glide_test::cluster_config_for(cluster)).value();
   CHECK(check_delivery(publisher, subscriber, sharded, true) == 0);
 
