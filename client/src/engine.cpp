@@ -155,9 +155,10 @@ class EngineImpl;
 // A command for one node, sent as it is before any exchange is built: it takes its replies itself
 // (EngineImpl::send_first_round).
 struct FirstRound final : ReplyTarget {
-  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, milliseconds t, Finish f)
-      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t),
-        deadline(deadline_after(t)), done(std::move(f)) {}
+  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, milliseconds t, Clock::time_point now,
+             Finish f)
+      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t), made_at(now),
+        deadline(t.count() > 0 ? now + t : Clock::time_point::max()), done(std::move(f)) {}
   void on_replies(Result<Replies> replies) override;
 
   std::shared_ptr<EngineImpl> engine;
@@ -166,6 +167,7 @@ struct FirstRound final : ReplyTarget {
   int slot;
   ExchangeRules rules;
   milliseconds timeout;
+  Clock::time_point made_at;
   Clock::time_point deadline;
   Finish done;
 };
@@ -466,7 +468,7 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
         // Asio's per-thread recycling: a reply frees one just before the caller's next request
         // asks for one.
         std::allocate_shared<FirstRound>(asio::recycling_allocator<FirstRound>(), shared_from_this(), std::move(entries), plan.nodes.front(), plan.slot, rules, timeout,
-                                     std::move(done)));
+                                     Clock::now(), std::move(done)));
   auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
   if (plan.multi) run->exchange.gather(0, how, plan.policy);
@@ -482,6 +484,7 @@ void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f) {
   r.borrowed = f->entries.one;
   r.owner = f;
   r.timeout = f->timeout;  // all of it: it is sent now
+  r.made_at = f->made_at;
   const std::string& target = f->node;
   node(target).connection->send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }

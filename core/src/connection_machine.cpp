@@ -42,7 +42,7 @@ void ConnectionMachine::request(Request r, ReplyHandler h, TimePoint now) {
   out_.append(bytes);
   pending_.push_back(Pending{seq, r.expected, bytes.size(), r.timeout, {}, r.confirmed_by_push, {}, std::move(h)});
   ++live_;
-  if (r.timeout.count() > 0) deadlines_.emplace(now + r.timeout, seq);
+  if (r.timeout.count() > 0) deadlines_.push(now, r.timeout, seq);
   if (state_ == State::idle) begin_attempt(now);
 }
 
@@ -51,6 +51,7 @@ std::optional<std::string_view> ConnectionMachine::take_write(TimePoint now) {
   if (state_ == State::handshaking && handshake_due_) {
     handshake_due_ = false;
     writing_active_ = true;
+    lone_write_ = false;
     write_started_ = now;
     return std::string_view(handshake_wire_);
   }
@@ -59,6 +60,7 @@ std::optional<std::string_view> ConnectionMachine::take_write(TimePoint now) {
   write_started_ = now;
   writing_.swap(out_);
   out_.clear();
+  lone_write_ = sent_ == 0;
   sent_ = pending_.size();
   for (auto& p : pending_) p.bytes = 0;
   writing_up_to_ = next_seq_;
@@ -294,7 +296,7 @@ void ConnectionMachine::close(Error why) {
   out_.clear();
   writing_.clear();
   sent_ = 0;
-  deadlines_ = {};
+  deadlines_.clear();
   attempt_deadline_ = retry_at_ = next_check_ = TimePoint::max();
 }
 

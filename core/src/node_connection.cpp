@@ -166,8 +166,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   // any_io_executor queries the executor, which costs Asio a heap allocation per request).
   void send(Request request, ReplyHandler handler) override {
     assert(strand_.running_in_this_thread());
-    machine_.request(std::move(request), std::move(handler), Clock::now());
-    pump();
+    const auto now = request.made_at == Clock::time_point{} ? Clock::now() : request.made_at;
+    machine_.request(std::move(request), std::move(handler), now);
+    pump(now);
   }
 
   void send_side(Request request, ReplyHandler handler) override {
@@ -206,11 +207,14 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   // Carries out what the machine asks for after an event, then runs the completed handlers
   // (last: a handler may send or close, re-entering this object).
-  void pump() {
-    const auto now = Clock::now();
-    if (machine_.take_drop()) drop_socket();
-    if (machine_.take_connect()) start_transport();
-    if (auto bytes = machine_.take_write(now)) start_write(*bytes);
+  void pump(Clock::time_point now = Clock::now()) {
+    // A write made at once may have lost the link: its drop is carried out before going on.
+    for (bool again = true; again;) {
+      if (machine_.take_drop()) drop_socket();
+      if (machine_.take_connect()) start_transport();
+      const auto bytes = machine_.take_write(now);
+      again = bytes && write(*bytes, now);
+    }
     if (machine_.take_probe()) start_probe();
     links_.store(machine_.links(), std::memory_order_relaxed);
     arm_timer();
@@ -256,8 +260,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     timer_.async_wait(on_strand([self = shared_from_this()](error_code ec) {
       if (ec == asio::error::operation_aborted) return;
       self->armed_for_ = Clock::time_point::max();
-      self->machine_.timer(Clock::now());
-      self->pump();
+      const auto now = Clock::now();
+      self->machine_.timer(now);
+      self->pump(now);
     }));
   }
 
@@ -311,6 +316,9 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     if (ec) co_return "connecting to " + where + " failed: " + ec.message();
     reached_ = true;
     set_keepalive(stream->socket());
+    // start_write() tries a plain socket at once: it must say "would block", not wait.
+    if (!stream->tls()) stream->socket().non_blocking(true, ec);
+    if (ec) co_return "configuring the socket to " + where + " failed: " + ec.message();
     if (auto* s = stream->tls()) {
       if (!options_.tls.use_insecure_tls) {
         s->set_verify_mode(ssl::verify_peer);
@@ -325,15 +333,35 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     co_return std::nullopt;
   }
 
+  // A lone write (ConnectionMachine::lone_write) on a plain socket is made here and now: an
+  // asynchronous write costs a completion handler and, before it runs, one more look at epoll, a
+  // system call per round trip for a caller awaiting one reply at a time. What the socket does
+  // not take at once goes the asynchronous way. Returns whether the write is over (written()).
+  bool write(std::string_view bytes, Clock::time_point now) {
+    if (machine_.lone_write() && !stream_->tls()) {
+      error_code ec;
+      const std::size_t n = stream_->socket().write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+      const bool over = ec ? ec != asio::error::would_block && ec != asio::error::try_again : n == bytes.size();
+      if (over) {
+        machine_.written(ec ? ec.message() : std::string(), now);
+        return true;
+      }
+      bytes.remove_prefix(n);
+    }
+    write_async(bytes);
+    return false;
+  }
+
   // The handlers keep the stream alive: a TLS stream's pending operation uses the stream's state
   // even when it completes aborted, after drop_socket() let go of the stream.
-  void start_write(std::string_view bytes) {
+  void write_async(std::string_view bytes) {
     stream_->async_write(asio::buffer(bytes.data(), bytes.size()),
                          on_strand([self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
                            if (gen != self->generation_) return;
                            const std::string error = ec ? ec.message() : std::string();
-                           self->machine_.written(error, Clock::now());
-                           self->pump();
+                           const auto now = Clock::now();
+                           self->machine_.written(error, now);
+                           self->pump(now);
                          }));
   }
 
@@ -347,11 +375,12 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   void on_read(error_code ec, std::size_t n, std::uint64_t gen) {
     if (gen != generation_) return;
+    const auto now = Clock::now();
     if (ec)
-      machine_.read_failed(ec == asio::error::eof ? "the server closed the connection" : ec.message(), Clock::now());
+      machine_.read_failed(ec == asio::error::eof ? "the server closed the connection" : ec.message(), now);
     else
-      machine_.received(n, Clock::now());
-    pump();
+      machine_.received(n, now);
+    pump(now);
     // The next read starts after the callers' handlers ran: a caller awaiting one reply at a time
     // has its next request written first, and the read (which starts by trying the socket, and
     // usually finds nothing yet) no longer delays it. Unless a handler closed or lost the link.

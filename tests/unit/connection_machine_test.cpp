@@ -156,6 +156,52 @@ TEST_CASE("machine: a written request that times out keeps its slot; its late re
   CHECK(l.results[next]->value().front() == "PONG");
 }
 
+TEST_CASE("machine: requests with different timeouts each end at their own deadline, in deadline order", "[unit][machine]") {
+  Link l;
+  l.establish();
+  // Most share one timeout (queued in arrival order); a longer one in between, and a shorter
+  // one after it, are kept apart and must still come due at their own time.
+  const auto a = l.send(get_k, 1, 300ms);
+  const auto blocking = l.send(get_k, 1, 5000ms);
+  l.advance(100ms);
+  const auto b = l.send(get_k, 1, 300ms);
+  const auto quick = l.send(get_k, 1, 50ms);
+  const auto none = l.send(get_k, 1, 0ms);  // no limit
+  CHECK_FALSE(l.write().empty());
+  l.advance(50ms);  // t = 150
+  CHECK(l.results[quick].has_value());
+  CHECK_FALSE(l.results[a].has_value());
+  l.advance(150ms);  // t = 300
+  CHECK(l.results[a].has_value());
+  CHECK_FALSE(l.results[b].has_value());
+  l.advance(100ms);  // t = 400
+  CHECK(l.results[b].has_value());
+  CHECK_FALSE(l.results[blocking].has_value());
+  l.advance(4600ms);  // t = 5000
+  REQUIRE(l.results[blocking].has_value());
+  CHECK(l.code(blocking) == errc::timeout);
+  CHECK(l.code(a) == errc::timeout);
+  CHECK_FALSE(l.results[none].has_value());
+  CHECK(l.m.wakeup() > l.now + 500ms);  // nothing left to time out: only the health check
+}
+
+TEST_CASE("machine: a write is lone when no earlier request awaits its reply", "[unit][machine]") {
+  Link l;
+  l.establish();
+  l.send(get_k);
+  REQUIRE(l.m.take_write(l.now));
+  CHECK(l.m.lone_write());  // one caller, one request: worth writing at once
+  l.send(ping);             // comes while the first is being written
+  l.m.written("", l.now);
+  REQUIRE(l.m.take_write(l.now));
+  CHECK_FALSE(l.m.lone_write());  // the GET's reply is still owed
+  l.m.written("", l.now);
+  l.feed("$1\r\nv\r\n+PONG\r\n");
+  l.send(get_k);
+  REQUIRE(l.m.take_write(l.now));
+  CHECK(l.m.lone_write());
+}
+
 TEST_CASE("machine: an unsent request that times out is taken off the wire", "[unit][machine]") {
   Link l;
   l.establish();
