@@ -210,10 +210,14 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void on_strand(F&& f) {
     asio::dispatch(strand_, std::forward<F>(f));
   }
-  // Runs an operation on the strand: callers may be on any thread.
+  // Runs an operation on the strand: callers may be on any thread. A caller already on it (a
+  // coroutine resumed by a reply, the common case) calls it here, as dispatch() would, without
+  // moving the arguments into a function object first.
   template <class... Params, class... Args>
   void call(void (EngineImpl::*op)(Params...), Args&&... args) {
-    on_strand([self = shared_from_this(), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
+    auto self = shared_from_this();  // a handler run inside may let go of the last client handle
+    if (strand_.running_in_this_thread()) return ((*self).*op)(std::forward<Args>(args)...);
+    on_strand([self = std::move(self), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
   }
   asio::any_io_executor executor() const { return executor_; }
 

@@ -31,7 +31,7 @@ bool is_script_flush(std::string_view wire) {
   // Asked of every command sent alone: most are rejected by the first letter of their name
   // ("*3\r\n$3\r\nGET..."), read in place.
   const auto name_at = wire.find('$');
-  if (name_at == std::string_view::npos) return false;
+  if (name_at == std::string_view::npos || wire.substr(name_at, 4) != "$6\r\n") return false;  // not a 6-letter name
   const auto letter_at = wire.find("\r\n", name_at) + 2;
   if (letter_at >= wire.size() || (wire[letter_at] != 'S' && wire[letter_at] != 's')) return false;
   auto next_arg = [&wire]() -> std::string_view {
