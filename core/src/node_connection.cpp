@@ -316,7 +316,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     if (ec) co_return "connecting to " + where + " failed: " + ec.message();
     reached_ = true;
     set_keepalive(stream->socket());
-    // start_write() tries a plain socket at once: it must say "would block", not wait.
+    // write() tries a plain socket at once: it must say "would block", not wait.
     if (!stream->tls()) stream->socket().non_blocking(true, ec);
     if (ec) co_return "configuring the socket to " + where + " failed: " + ec.message();
     if (auto* s = stream->tls()) {
