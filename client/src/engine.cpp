@@ -46,8 +46,8 @@ NodeAddress parse_node(const std::string& node) {
   return a;
 }
 
-Clock::time_point deadline_after(milliseconds timeout) {
-  return timeout.count() > 0 ? Clock::now() + timeout : Clock::time_point::max();
+Clock::time_point deadline_after(milliseconds timeout, Clock::time_point now = Clock::now()) {
+  return timeout.count() > 0 ? now + timeout : Clock::time_point::max();
 }
 
 // How an operation's answers reach its caller: one value (an error reply is the Result's error),
@@ -157,8 +157,8 @@ class EngineImpl;
 struct FirstRound final : ReplyTarget {
   FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, milliseconds t, Clock::time_point now,
              Finish f)
-      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t), made_at(now),
-        deadline(t.count() > 0 ? now + t : Clock::time_point::max()), done(std::move(f)) {}
+      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t),
+        deadline(deadline_after(t, now)), done(std::move(f)) {}
   void on_replies(Result<Replies> replies) override;
 
   std::shared_ptr<EngineImpl> engine;
@@ -167,7 +167,6 @@ struct FirstRound final : ReplyTarget {
   int slot;
   ExchangeRules rules;
   milliseconds timeout;
-  Clock::time_point made_at;
   Clock::time_point deadline;
   Finish done;
 };
@@ -259,7 +258,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
                         Done<ScanPage> done);
   template <class MakeFinish>
   void run_command(Command&& command, const std::optional<Route>& route, milliseconds timeout, Gather how, MakeFinish finish);
-  void send_first_round(std::shared_ptr<FirstRound> f);
+  void send_first_round(std::shared_ptr<FirstRound> f, Clock::time_point now);
   friend struct FirstRound;
   void exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
                    Clock::time_point deadline, Done<Batches> done);
@@ -467,12 +466,15 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
   const Script* script = entries.script(0);
   const std::string& first = plan.nodes.front();
   const bool plain = !plan.multi && !rules.side && (!script || !needs_load(scripts(first), *script, links(first))) && !down(first);
-  if (plain)
+  if (plain) {
+    const auto now = Clock::now();  // read once: the request's deadline, and when the connection got it
     return send_first_round(
         // Asio's per-thread recycling: a reply frees one just before the caller's next request
         // asks for one.
         std::allocate_shared<FirstRound>(asio::recycling_allocator<FirstRound>(), shared_from_this(), std::move(entries), plan.nodes.front(), plan.slot, rules, timeout,
-                                     Clock::now(), std::move(done)));
+                                     now, std::move(done)),
+        now);
+  }
   auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
   if (plan.multi) run->exchange.gather(0, how, plan.policy);
@@ -483,12 +485,12 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
 // building an exchange for each of them made a request three times as costly (allocations,
 // memory while queued). Any other answer (an error reply, a failure) goes to an exchange, which
 // takes over as if it had sent the request, and judges it by the rules.
-void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f) {
+void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f, Clock::time_point now) {
   Request r;
   r.borrowed = f->entries.one;
   r.owner = f;
   r.timeout = f->timeout;  // all of it: it is sent now
-  r.made_at = f->made_at;
+  r.made_at = now;
   const std::string& target = f->node;
   node(target).connection->send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }

@@ -146,11 +146,12 @@ class DeadlineQueue {
   using Deadline = std::pair<TimePoint, std::uint64_t>;  // when, and the request's seq
 
   void push(TimePoint now, std::chrono::milliseconds timeout, std::uint64_t seq) {
+    const TimePoint when = now + timeout;
     if (in_order_.empty()) in_order_timeout_ = timeout;
-    if (timeout == in_order_timeout_ && (in_order_.empty() || in_order_.back().first <= now + timeout))
-      in_order_.emplace_back(now + timeout, seq);
+    if (timeout == in_order_timeout_ && (in_order_.empty() || in_order_.back().first <= when))
+      in_order_.emplace_back(when, seq);
     else
-      others_.emplace(now + timeout, seq);
+      others_.emplace(when, seq);
   }
   bool empty() const noexcept { return in_order_.empty() && others_.empty(); }
   const Deadline& top() const { return from_others() ? others_.top() : in_order_.front(); }
