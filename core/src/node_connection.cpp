@@ -207,7 +207,27 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   // Carries out what the machine asks for after an event, then runs the completed handlers
   // (last: a handler may send or close, re-entering this object).
+  // Re-entered from a handler it runs (a caller's next request, a close), it only notes that
+  // there is more to do: the running pump goes round again once its handlers are done, so the
+  // requests they queued share one write instead of the first going out alone.
   void pump(Clock::time_point now = Clock::now()) {
+    if (pumping_) {
+      pump_again_ = true;
+      return;
+    }
+    pumping_ = true;
+    struct Unmark {
+      bool& pumping;
+      ~Unmark() { pumping = false; }  // also if a handler throws out of io_context::run()
+    } unmark{pumping_};
+    for (bool first = true; first || pump_again_; first = false) {
+      if (!first) now = Clock::now();  // the handlers took their time
+      pump_again_ = false;
+      pump_once(now);
+    }
+  }
+
+  void pump_once(Clock::time_point now) {
     // A write made at once may have lost the link: its drop is carried out before going on.
     for (bool again = true; again;) {
       if (machine_.take_drop()) drop_socket();
@@ -231,13 +251,14 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     }
     // Run them from a vector of their own (a handler may queue more), and hand its capacity back
     // afterwards: no allocation per round.
-    while (!machine_.completions().empty()) {
+    if (!machine_.completions().empty()) {
       std::vector<ConnectionMachine::Completion> batch;
       batch.swap(spare_);
       batch.swap(machine_.completions());
       for (auto& c : batch) std::move(c.handler)(std::move(c.result));
       batch.clear();
       if (batch.capacity() > spare_.capacity()) batch.swap(spare_);
+      pump_again_ = pump_again_ || !machine_.completions().empty();
     }
   }
 
@@ -423,6 +444,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::function<void(Value)> push_handler_;
   std::vector<asio::any_completion_handler<void(Result<void>)>> connect_waiters_;
   std::vector<ConnectionMachine::Completion> spare_;  // the completions' next buffer
+  bool pumping_ = false;     // pump() is running: a nested call leaves its work to it
+  bool pump_again_ = false;  // something happened while it ran: go round once more
   std::shared_ptr<Connection> side_;
 };
 
