@@ -1,7 +1,6 @@
 #include <glide/command.hpp>
 #include <glide/detail/command_table.hpp>
 
-#include <cctype>
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -10,16 +9,15 @@
 namespace glide {
 
 namespace {
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using detail::ascii_upper;
+using detail::iequals;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-         });
+// The command name's first letter, upper case, from an encoded body "$<len>\r\n<name>...", or 0.
+// Every request is asked for it twice (unsupported(), blocking_timeout()): most leave after it.
+char name_initial(std::string_view body) noexcept {
+  std::size_t i = 1;
+  while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i;
+  return i + 2 < body.size() ? ascii_upper(body[i + 2]) : 0;
 }
 
 // The first argument (the command's name) of an encoded body "$<len>\r\n<name>\r\n...", read
@@ -45,9 +43,7 @@ std::vector<std::string_view> Command::arguments() const { return detail::comman
 
 std::optional<Error> Command::unsupported() const {
   // Cheap first: every such command starts with C, M, P, R, S or U.
-  const auto name_at = body_.find("\r\n") + 2;
-  if (name_at >= body_.size()) return std::nullopt;
-  switch (std::toupper(static_cast<unsigned char>(body_[name_at]))) {
+  switch (name_initial(body_)) {
     case 'C': case 'M': case 'P': case 'R': case 'S': case 'U': break;
     default: return std::nullopt;
   }
@@ -62,7 +58,7 @@ std::optional<Error> Command::unsupported() const {
   if (!bad) return std::nullopt;
   const bool pubsub = n.size() > 8 && (iequals(n.substr(n.size() - 9), "SUBSCRIBE"));
   return Error(errc::configuration_error,
-               upper(n) + (pubsub ? " is not supported as a custom command: use the client's subscribe(), psubscribe(), "
+               ascii_upper(n) + (pubsub ? " is not supported as a custom command: use the client's subscribe(), psubscribe(), "
                                     "ssubscribe() and their unsubscribes, which keep subscriptions across reconnects "
                                     "(docs/pubsub.md)"
                                   : " is not supported: its replies would not match requests on the shared connection"));
@@ -72,9 +68,7 @@ std::optional<Error> Command::unsupported() const {
 // command table).
 std::optional<std::chrono::milliseconds> Command::blocking_timeout() const {
   // Every blocking command starts with B, W or X: the common case leaves after one byte.
-  const std::string_view body = body_;
-  const auto name_at = body.find("\r\n") + 2;
-  const char first = name_at < body.size() ? static_cast<char>(std::toupper(static_cast<unsigned char>(body[name_at]))) : 0;
+  const char first = name_initial(body_);
   if (first != 'B' && first != 'W' && first != 'X') return std::nullopt;
   const auto args = arguments();
   const detail::CommandInfo* info = detail::find_command(args);
@@ -106,6 +100,6 @@ std::chrono::milliseconds Command::timeout_for(std::chrono::milliseconds request
   return *blocking + request_timeout;
 }
 
-std::string Command::name() const { return upper(first_argument(body_)); }
+std::string Command::name() const { return ascii_upper(first_argument(body_)); }
 
 }  // namespace glide

@@ -37,31 +37,29 @@ const std::vector<CommandInfo>& table() {
   return commands;
 }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 const CommandInfo* lookup(std::string_view name) {
   const auto& t = table();  // sorted by name (the generator sorts)
   auto it = std::lower_bound(t.begin(), t.end(), name, [](const CommandInfo& c, std::string_view n) { return c.name < n; });
   return it != t.end() && it->name == name ? &*it : nullptr;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-         });
+}  // namespace
+
+std::string ascii_upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = ascii_upper(c);
+  return out;
 }
 
-}  // namespace
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_upper(x) == ascii_upper(y); });
+}
 
 const CommandInfo* find_command(const std::vector<std::string_view>& argv) {
   if (argv.empty()) return nullptr;
-  const std::string name = upper(argv[0]);
+  const std::string name = ascii_upper(argv[0]);
   if (argv.size() > 1) {
-    if (const CommandInfo* sub = lookup(name + "|" + upper(argv[1]))) return sub;
+    if (const CommandInfo* sub = lookup(name + "|" + ascii_upper(argv[1]))) return sub;
   }
   return lookup(name);
 }

@@ -45,4 +45,9 @@ const CommandInfo* find_command(const std::vector<std::string_view>& argv);
 // The keys of argv, by the command's key specs; empty for keyless and unknown commands.
 std::vector<std::string_view> command_keys(const std::vector<std::string_view>& argv);
 
+// Command names and keywords are ASCII; std::toupper would consult the locale on every byte.
+constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+std::string ascii_upper(std::string_view s);
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
 }  // namespace glide::detail
