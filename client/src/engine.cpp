@@ -228,9 +228,9 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   }
   ScriptCache& scripts(const std::string& node) override { return this->node(node).scripts; }
   std::uint64_t links(const std::string& node) override { return this->node(node).connection->links(); }
-  std::optional<NodeDown> down(const std::string& name) override {
+  std::optional<NodeDown> down(const std::string& name) override { return down(*node(name).connection); }
+  std::optional<NodeDown> down(const NodeConnection& c) const {
     if (!settings_.cluster) return std::nullopt;
-    const NodeConnection& c = *node(name).connection;
     const auto since = c.unreachable_since();
     if (since == Clock::time_point::max()) return std::nullopt;
     return NodeDown{c.last_error(), last_refresh_ > since};
@@ -258,7 +258,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
                         Done<ScanPage> done);
   template <class MakeFinish>
   void run_command(Command&& command, const std::optional<Route>& route, milliseconds timeout, Gather how, MakeFinish finish);
-  void send_first_round(std::shared_ptr<FirstRound> f, Clock::time_point now);
+  void send_first_round(std::shared_ptr<FirstRound> f, NodeConnection& connection, Clock::time_point now);
   friend struct FirstRound;
   void exec_atomic(std::shared_ptr<const BatchData> batch, bool raise_on_error, const ClusterBatchOptions& options,
                    Clock::time_point deadline, Done<Batches> done);
@@ -465,15 +465,17 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
                             Finish&& done) {
   const Script* script = entries.script(0);
   const std::string& first = plan.nodes.front();
-  const bool plain = !plan.multi && !rules.side && (!script || !needs_load(scripts(first), *script, links(first))) && !down(first);
+  Node& target = node(first);
+  const bool plain = !plan.multi && !rules.side &&
+                     (!script || !needs_load(target.scripts, *script, target.connection->links())) && !down(*target.connection);
   if (plain) {
     const auto now = Clock::now();  // read once: the request's deadline, and when the connection got it
     return send_first_round(
         // Asio's per-thread recycling: a reply frees one just before the caller's next request
         // asks for one.
-        std::allocate_shared<FirstRound>(asio::recycling_allocator<FirstRound>(), shared_from_this(), std::move(entries), plan.nodes.front(), plan.slot, rules, timeout,
-                                     now, std::move(done)),
-        now);
+        std::allocate_shared<FirstRound>(asio::recycling_allocator<FirstRound>(), shared_from_this(), std::move(entries), first, plan.slot, rules,
+                                         timeout, now, std::move(done)),
+        *target.connection, now);
   }
   auto run = std::make_shared<Run>(std::move(entries), rules, deadline_after(timeout), std::move(done));
   for (const auto& n : plan.nodes) run->exchange.add_part(0, n, plan.slot);
@@ -485,14 +487,12 @@ void EngineImpl::run_single(Entries&& entries, const RoutePlan& plan, Gather how
 // building an exchange for each of them made a request three times as costly (allocations,
 // memory while queued). Any other answer (an error reply, a failure) goes to an exchange, which
 // takes over as if it had sent the request, and judges it by the rules.
-void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f, Clock::time_point now) {
+void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f, NodeConnection& connection, Clock::time_point now) {
   Request r;
-  r.borrowed = f->entries.one;
-  r.owner = f;
-  r.timeout = f->timeout;  // all of it: it is sent now
+  r.borrowed = f->entries.one;  // f, the request's ReplyTarget, keeps it
+  r.timeout = f->timeout;       // all of it: it is sent now
   r.made_at = now;
-  const std::string& target = f->node;
-  node(target).connection->send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
+  connection.send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }
 
 void FirstRound::on_replies(Result<Replies> replies) {

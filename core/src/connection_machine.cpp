@@ -90,12 +90,6 @@ void ConnectionMachine::complete(Pending& p, Result<Replies> r) {
   p.handler.reset();
 }
 
-ConnectionMachine::Pending* ConnectionMachine::find(std::uint64_t seq) {
-  if (pending_.empty() || seq < pending_.front().seq) return nullptr;
-  const auto index = seq - pending_.front().seq;
-  return index < pending_.size() ? &pending_[index] : nullptr;
-}
-
 // Drops finished entries at the head that owe no replies (cancelled before being sent).
 void ConnectionMachine::pop_finished() {
   while (!pending_.empty() && pending_.front().expected == 0 && !pending_.front().handler) {

@@ -81,8 +81,9 @@ struct Request {
   std::string wire;                       // one or more encoded commands
   std::size_t expected = 1;               // how many replies they produce
   std::chrono::milliseconds timeout{0};   // zero: wait as long as it takes
-  // Instead of `wire`: bytes owned by someone else (a Batch's encoded commands), kept alive by
-  // `owner` until they are queued, so that a batch run again and again is never copied first.
+  // Instead of `wire`: bytes owned by someone else (a Batch's encoded commands), so that a batch
+  // run again and again is never copied first. They must live until the request is queued: kept
+  // alive by `owner`, or by the reply handler that comes with the request (a ReplyTarget).
   std::string_view borrowed;
   std::shared_ptr<const void> owner;
   // SUBSCRIBE and its kin over RESP3: each expected reply is a confirmation push ("subscribe",
@@ -92,7 +93,7 @@ struct Request {
   // it). A clock read costs ~40 ns here, a twentieth of a request's whole cost to the client.
   std::chrono::steady_clock::time_point made_at{};
 
-  std::string_view bytes() const noexcept { return owner ? borrowed : std::string_view(wire); }
+  std::string_view bytes() const noexcept { return borrowed.data() ? borrowed : std::string_view(wire); }
 };
 
 // The commands a new link sends before anything else (HELLO/AUTH, SETNAME, SELECT, READONLY),
@@ -269,7 +270,11 @@ class ConnectionMachine {
   std::chrono::milliseconds backoff_delay();
 
   void complete(Pending& p, Result<Replies> r);
-  Pending* find(std::uint64_t seq);
+  Pending* find(std::uint64_t seq) {  // here: it runs twice per reply
+    if (pending_.empty() || seq < pending_.front().seq) return nullptr;
+    const auto index = seq - pending_.front().seq;
+    return index < pending_.size() ? &pending_[index] : nullptr;
+  }
   void expire(Pending& p);
   void expire_due(TimePoint now);
   void drop_met_deadlines();
