@@ -205,8 +205,6 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     return ProbeOutcome::no_answer;
   }
 
-  // Carries out what the machine asks for after an event, then runs the completed handlers
-  // (last: a handler may send or close, re-entering this object).
   // Re-entered from a handler it runs (a caller's next request, a close), it starts a write if
   // none is under way and leaves the rest to the running pump, which goes round again once its
   // handlers are done. That first write is what keeps the server busy while the other handlers
@@ -215,7 +213,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   void pump(Clock::time_point now = Clock::now()) {
     if (pumping_) {
       pump_again_ = true;
-      if (const auto bytes = machine_.take_write(now)) write(*bytes, now);
+      write_next(now);
       return;
     }
     pumping_ = true;
@@ -230,13 +228,14 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     }
   }
 
+  // Carries out what the machine asks for after an event, then runs the completed handlers
+  // (last: a handler may send or close, re-entering this object).
   void pump_once(Clock::time_point now) {
     // A write made at once may have lost the link: its drop is carried out before going on.
     for (bool again = true; again;) {
       if (machine_.take_drop()) drop_socket();
       if (machine_.take_connect()) start_transport();
-      const auto bytes = machine_.take_write(now);
-      again = bytes && write(*bytes, now);
+      again = write_next(now);
     }
     if (machine_.take_probe()) start_probe();
     links_.store(machine_.links(), std::memory_order_relaxed);
@@ -361,6 +360,13 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   // asynchronous write costs a completion handler and, before it runs, one more look at epoll, a
   // system call per round trip for a caller awaiting one reply at a time. What the socket does
   // not take at once goes the asynchronous way. Returns whether the write is over (written()).
+  // Starts writing what the machine has to send, if it has something and no write is under way.
+  // True if that write is already over (the link may then be lost, or more may be due).
+  bool write_next(Clock::time_point now) {
+    const auto bytes = machine_.take_write(now);
+    return bytes && write(*bytes, now);
+  }
+
   bool write(std::string_view bytes, Clock::time_point now) {
     if (machine_.lone_write() && !stream_->tls()) {
       error_code ec;
@@ -447,7 +453,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::function<void(Value)> push_handler_;
   std::vector<asio::any_completion_handler<void(Result<void>)>> connect_waiters_;
   std::vector<ConnectionMachine::Completion> spare_;  // the completions' next buffer
-  bool pumping_ = false;     // pump() is running: a nested call leaves its work to it
+  bool pumping_ = false;     // pump() is running: a nested call only starts a write
   bool pump_again_ = false;  // something happened while it ran: go round once more
   std::shared_ptr<Connection> side_;
 };
