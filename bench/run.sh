@@ -99,6 +99,8 @@ if [ -n "${BENCH_BEFORE_DIR:-}" ]; then
   before_bench=$(cd "$BENCH_BEFORE_DIR" && pwd)/bench/glide_bench
   [ -x "$before_bench" ] || { log "no bench/glide_bench in BENCH_BEFORE_DIR=$BENCH_BEFORE_DIR"; exit 1; }
   log "before: $before_bench, measured next to every glide-cpp figure"
+  # The modes it knows, from its usage line: an earlier build may lack newer ones (sync-set).
+  before_modes="|$("$before_bench" 2>&1 | sed -n 's/^usage: glide_bench .* \([a-z|-]*\)$/\1/p')|"
 fi
 hiredis_bench=$(cd "$build_dir" && pwd)/bench/hiredis_bench
 parser_bench=$(cd "$build_dir" && pwd)/bench/parser_bench
@@ -186,9 +188,14 @@ cpp_at() {  # port name, glide_bench arguments...: today's glide-cpp, and the ea
   local p=$1 name=$2
   shift 2
   [[ " ${cpp_names[*]} " == *" $name "* ]] || cpp_names+=("$name")
-  if [ -n "$before_bench" ] && [ $((round % 2)) = 0 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
+  local before=$before_bench
+  if [ -n "$before" ] && [[ "$before_modes" != *"|$1|"* ]]; then
+    [ "$round" != 1 ] || log "  before_$name: not measured, the earlier glide_bench has no mode $1"
+    before=""
+  fi
+  if [ -n "$before" ] && [ $((round % 2)) = 0 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
   one_cpp "$glide_bench" "$p" "$name" "$@"
-  if [ -n "$before_bench" ] && [ $((round % 2)) = 1 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
+  if [ -n "$before" ] && [ $((round % 2)) = 1 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
 }
 nodejs_at() {  # port name, bench.mjs arguments...
   local p=$1 name=$2 out
