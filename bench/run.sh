@@ -100,7 +100,7 @@ if [ -n "${BENCH_BEFORE_DIR:-}" ]; then
   [ -x "$before_bench" ] || { log "no bench/glide_bench in BENCH_BEFORE_DIR=$BENCH_BEFORE_DIR"; exit 1; }
   log "before: $before_bench, measured next to every glide-cpp figure"
   # The modes it knows, from its usage line: an earlier build may lack newer ones (sync-set).
-  before_modes="|$("$before_bench" 2>&1 | sed -n 's/^usage: glide_bench .* \([a-z|-]*\)$/\1/p')|"
+  before_modes="|$({ "$before_bench" 2>&1 || true; } | sed -n 's/^usage: glide_bench .* \([a-z|-]*\)$/\1/p')|"
 fi
 hiredis_bench=$(cd "$build_dir" && pwd)/bench/hiredis_bench
 parser_bench=$(cd "$build_dir" && pwd)/bench/parser_bench
