@@ -185,17 +185,17 @@ one_cpp() {  # binary port name, glide_bench arguments...
 }
 cpp_names=()  # every glide-cpp measurement, for the after / before table
 cpp_at() {  # port name, glide_bench arguments...: today's glide-cpp, and the earlier one next to it
-  local p=$1 name=$2
+  local p=$1 name=$2 mode=$3
   shift 2
   [[ " ${cpp_names[*]} " == *" $name "* ]] || cpp_names+=("$name")
   local before=$before_bench
-  if [ -n "$before" ] && [[ "$before_modes" != *"|$1|"* ]]; then
-    [ "$round" != 1 ] || log "  before_$name: not measured, the earlier glide_bench has no mode $1"
+  if [ -n "$before" ] && [[ "$before_modes" != *"|$mode|"* ]]; then
+    [ "$round" != 1 ] || log "  before_$name: not measured, the earlier glide_bench has no mode $mode"
     before=""
   fi
-  if [ -n "$before" ] && [ $((round % 2)) = 0 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
+  if [ -n "$before" ] && [ $((round % 2)) = 0 ]; then one_cpp "$before" "$p" "before_$name" "$@"; fi
   one_cpp "$glide_bench" "$p" "$name" "$@"
-  if [ -n "$before" ] && [ $((round % 2)) = 1 ]; then one_cpp "$before_bench" "$p" "before_$name" "$@"; fi
+  if [ -n "$before" ] && [ $((round % 2)) = 1 ]; then one_cpp "$before" "$p" "before_$name" "$@"; fi
 }
 nodejs_at() {  # port name, bench.mjs arguments...
   local p=$1 name=$2 out
