@@ -11,6 +11,7 @@
 #include <glide/detail/reply.hpp>
 #include <glide/detail/slot_map.hpp>
 #include <glide/detail/pubsub_hub.hpp>
+#include <glide/detail/sole_runner.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -19,6 +20,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <functional>
 #include <map>
@@ -174,7 +176,7 @@ struct FirstRound final : ReplyTarget {
 class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
  public:
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
-      : executor_(ex), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
+      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
         map_(settings_.read_from), hub_(settings_.pubsub) {
     base_.fail_queued_when_unreachable = settings_.cluster;
     if (!settings_.cluster) {
@@ -207,15 +209,23 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
 
   template <class F>
   void on_strand(F&& f) {
-    asio::dispatch(strand_, std::forward<F>(f));
+    waiting_.fetch_add(1, std::memory_order_relaxed);
+    asio::dispatch(strand_, [this, f = std::forward<F>(f)]() mutable {
+      waiting_.fetch_sub(1, std::memory_order_release);
+      std::move(f)();  // f keeps the engine alive
+    });
   }
   // Runs an operation on the strand: callers may be on any thread. A caller already on it (a
   // coroutine resumed by a reply, the common case) calls it here, as dispatch() would, without
-  // moving the arguments into a function object first.
+  // moving the arguments into a function object first; so does a sync client's caller, who alone
+  // runs the loop (detail/sole_runner.hpp), unless an operation it started earlier still waits
+  // for the strand: this one must not overtake it.
   template <class... Params, class... Args>
   void call(void (EngineImpl::*op)(Params...), Args&&... args) {
     auto self = shared_from_this();  // a handler run inside may let go of the last client handle
-    if (strand_.running_in_this_thread()) return ((*self).*op)(std::forward<Args>(args)...);
+    if (strand_.running_in_this_thread() ||
+        (sole_runner_of(*context_) && waiting_.load(std::memory_order_acquire) == 0))
+      return ((*self).*op)(std::forward<Args>(args)...);
     on_strand([self = std::move(self), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
   }
   asio::any_io_executor executor() const { return executor_; }
@@ -288,7 +298,9 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void schedule_periodic_refresh();
 
   asio::any_io_executor executor_;
+  const asio::execution_context* context_;
   NodeConnection::Strand strand_;
+  std::atomic<int> waiting_{0};  // operations handed to the strand that have not started yet
   Settings settings_;
   ConnectionOptions base_;
   SlotMap map_;

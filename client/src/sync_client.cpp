@@ -1,4 +1,5 @@
 #include <glide/sync_client.hpp>
+#include <glide/detail/sole_runner.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -7,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace glide::sync {
 namespace detail {
@@ -88,11 +90,18 @@ void IoThread::finished(std::atomic<bool>& done) {
   state_->wake_callers();
 }
 
-void IoThread::drive_until(const std::atomic<bool>& done) {
+void IoThread::drive_until(const std::atomic<bool>& done, void (*start)(void*), void* call) {
   State& s = *state_;
   std::unique_lock lk(s.m);
   while (!done.load(std::memory_order_acquire)) {
     if (s.driving) {
+      if (start) {
+        // Posted to whoever runs the loop now.
+        lk.unlock();
+        std::exchange(start, nullptr)(call);
+        lk.lock();
+        continue;
+      }
       // Someone runs the loop: it completes this request too, or lets go of the loop.
       if (s.background_driving && !s.handoff.exchange(true)) boost::asio::post(s.io, [] {});
       ++s.waiting;
@@ -102,7 +111,11 @@ void IoThread::drive_until(const std::atomic<bool>& done) {
     }
     s.driving = true;
     lk.unlock();
-    while (!done.load(std::memory_order_acquire)) s.io.run_one();
+    {
+      glide::detail::SoleRunner sole(s.io);
+      if (start) std::exchange(start, nullptr)(call);
+      while (!done.load(std::memory_order_acquire)) s.io.run_one();
+    }
     lk.lock();
     s.driving = false;
     s.released = Clock::now();

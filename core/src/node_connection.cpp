@@ -2,6 +2,7 @@
 // after each event pump() carries out what the machine asks for.
 #include <glide/detail/node_connection.hpp>
 #include <glide/detail/log.hpp>
+#include <glide/detail/sole_runner.hpp>
 #include <glide/command.hpp>
 
 #include <boost/asio/bind_executor.hpp>
@@ -164,15 +165,20 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
   // any_io_executor queries the executor, which costs Asio a heap allocation per request).
+  // The strand runs here, or this thread alone runs the loop (detail/sole_runner.hpp).
+  bool on_strand_thread() const {
+    return strand_.running_in_this_thread() ||
+           sole_runner_of(asio::query(strand_.get_inner_executor(), asio::execution::context));
+  }
   void send(Request request, ReplyHandler handler) override {
-    assert(strand_.running_in_this_thread());
+    assert(on_strand_thread());
     const auto now = request.made_at == Clock::time_point{} ? Clock::now() : request.made_at;
     machine_.request(std::move(request), std::move(handler), now);
     pump(now);
   }
 
   void send_side(Request request, ReplyHandler handler) override {
-    assert(strand_.running_in_this_thread());
+    assert(on_strand_thread());
     side()->send(std::move(request), std::move(handler));
   }
 

@@ -1130,6 +1130,24 @@ TEST_CASE("sync client: 8 threads at once, 200 set/get each, every reply is the 
   client.close();
 }
 
+// A blocking call starts its request on the calling thread when that thread takes the loop
+// (detail/sole_runner.hpp); what the same thread asked for earlier must still go first.
+TEST_CASE("sync client: a call goes after what the same thread started before it", "[connection][sync]") {
+  auto client = glide_test::connect_sync(shared_server());
+  const auto key = unique_key("order");
+  for (int i = 0; i < 200; ++i) {
+    client.async().set(key, std::to_string(i), asio::detached);
+    auto g = client.get(key);
+    REQUIRE(g);
+    REQUIRE(g.value() == std::to_string(i));
+  }
+  client.close();
+  auto s = client.set(key, "after close");
+  REQUIRE_FALSE(s);
+  CHECK(s.error().code() == errc::closing);
+  CHECK(shared_server().cli({"GET", key}) == "199");
+}
+
 // ---- Beyond the list: dead links, push messages, large replies ------------------------------------
 
 TEST_CASE("a connection that dies silently is found by the health check and replaced", "[connection][heartbeat]") {

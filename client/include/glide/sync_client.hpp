@@ -40,14 +40,20 @@ class IoThread {
   template <class Op>
   auto run(Op&& op) {
     using R = typename result_of<std::decay_t<Op>>::type;
-    std::optional<R> result;
-    std::atomic<bool> done{false};
-    std::forward<Op>(op)([this, &result, &done](R r) {
-      result.emplace(std::move(r));
-      finished(done);
-    });
-    drive_until(done);
-    return std::move(*result);
+    struct Call {
+      IoThread* io;
+      Op&& op;
+      std::optional<R> result{};
+      std::atomic<bool> done{false};
+    } call{this, std::forward<Op>(op), {}};
+    drive_until(call.done, [](void* c) {
+      auto& call = *static_cast<Call*>(c);
+      std::forward<Op>(call.op)([&call](R r) {
+        call.result.emplace(std::move(r));
+        call.io->finished(call.done);
+      });
+    }, &call);
+    return std::move(*call.result);
   }
 
  private:
@@ -59,7 +65,9 @@ class IoThread {
   };
 
   void finished(std::atomic<bool>& done);
-  void drive_until(const std::atomic<bool>& done);
+  // Starts the call (start(call)) and runs the loop until `done`. The call starts once this
+  // thread has the loop, so that its first steps run here rather than wait for the loop.
+  void drive_until(const std::atomic<bool>& done, void (*start)(void*), void* call);
 
   struct State;
   std::unique_ptr<State> state_;
