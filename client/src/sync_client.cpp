@@ -41,7 +41,10 @@ struct IoThread::State {
       }
       driving = background_driving = true;
       lk.unlock();
-      while (!handoff.load(std::memory_order_acquire) && !stopping.load(std::memory_order_acquire)) io.run_one();
+      {
+        glide::detail::SoleRunner sole(io);
+        while (!handoff.load(std::memory_order_acquire) && !stopping.load(std::memory_order_acquire)) io.run_one();
+      }
       lk.lock();
       driving = background_driving = false;
       handoff = false;
@@ -79,6 +82,7 @@ IoThread::~IoThread() {
   // straggler (a retry timer, a refresh) gets a moment, then the loop is stopped.
   s.work.reset();
   s.io.restart();
+  glide::detail::SoleRunner sole(s.io);
   s.io.run_for(std::chrono::seconds(2));
 }
 

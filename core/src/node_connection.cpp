@@ -141,7 +141,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
         options_(std::move(options)),
         tls_(std::move(tls)),
         machine_(machine_options(options_, is_side)),
-        timer_(strand_.get_inner_executor()) {}
+        timer_(strand_.get_inner_executor()),
+        context_(&asio::query(strand_.get_inner_executor(), asio::execution::context)) {}
 
   const NodeAddress& address() const noexcept override { return options_.address; }
   std::uint64_t links() const noexcept override { return links_.load(std::memory_order_relaxed); }
@@ -166,10 +167,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
   // any_io_executor queries the executor, which costs Asio a heap allocation per request).
   // The strand runs here, or this thread alone runs the loop (detail/sole_runner.hpp).
-  bool on_strand_thread() const {
-    return strand_.running_in_this_thread() ||
-           sole_runner_of(asio::query(strand_.get_inner_executor(), asio::execution::context));
-  }
+  bool on_strand_thread() const { return strand_.running_in_this_thread() || sole_runner_of(*context_); }
   void send(Request request, ReplyHandler handler) override {
     assert(on_strand_thread());
     const auto now = request.made_at == Clock::time_point{} ? Clock::now() : request.made_at;
@@ -202,6 +200,18 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   template <class Handler>
   auto on_strand(Handler&& h) {
     return asio::bind_executor(strand_, std::forward<Handler>(h));
+  }
+  // The same for a plain socket's reads, the hot completion: on a loop this thread alone runs (a
+  // sync client's, detail/sole_runner.hpp) the handler runs where the read completes, since no
+  // handler of the strand can run elsewhere; passing through the strand costs it a queue and an
+  // invoker per read. (Not for TLS: its composed operations run their inner steps, which share
+  // the TLS engine's state, on the handler's executor.)
+  template <class Handler>
+  auto on_strand_or_here(Handler&& h) {
+    return [this, h = std::forward<Handler>(h)](error_code ec, std::size_t n) mutable {
+      if (sole_runner_of(*context_)) return h(ec, n);  // h keeps this connection alive
+      asio::dispatch(strand_, [h = std::move(h), ec, n]() mutable { h(ec, n); });
+    };
   }
 
   ProbeOutcome probe_outcome(const Result<Replies>& r) const {
@@ -403,10 +413,13 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   void start_read() {
     const auto space = machine_.read_buffer();
-    stream_->async_read_some(asio::buffer(space.data(), space.size()),
-                             on_strand([self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
-                               self->on_read(ec, n, gen);
-                             }));
+    auto done = [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
+      self->on_read(ec, n, gen);
+    };
+    if (stream_->tls())
+      stream_->async_read_some(asio::buffer(space.data(), space.size()), on_strand(std::move(done)));
+    else
+      stream_->socket().async_read_some(asio::buffer(space.data(), space.size()), on_strand_or_here(std::move(done)));
   }
 
   void on_read(error_code ec, std::size_t n, std::uint64_t gen) {
@@ -449,6 +462,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::shared_ptr<ssl::context> tls_;
   ConnectionMachine machine_;
   asio::steady_timer timer_;
+  const asio::execution_context* context_;
   Clock::time_point armed_for_ = Clock::time_point::max();  // max: not armed
   std::shared_ptr<Stream> stream_;      // the link, once the transport is up
   std::shared_ptr<Stream> connecting_;  // the attempt in progress
