@@ -10,6 +10,7 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/system_executor.hpp>
 
 #include <optional>
 #include <type_traits>
@@ -54,7 +55,13 @@ auto initiate(Token&& token, Start&& start) {
       [](auto handler, auto start_fn) {
         auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
         std::move(start_fn)(Done<T>([h = std::move(handler), w = std::move(work)](Result<T> r) mutable {
-          boost::asio::dispatch(boost::asio::append(std::move(h), std::move(r)));
+          // A handler without an executor of its own (a plain callback, a sync call's) runs here,
+          // which is what dispatch() to the system executor does, without binding the result to
+          // it first: a Result moved twice less.
+          if constexpr (std::is_same_v<boost::asio::associated_executor_t<decltype(h)>, boost::asio::system_executor>)
+            std::move(h)(std::move(r));
+          else
+            boost::asio::dispatch(boost::asio::append(std::move(h), std::move(r)));
         }));
       },
       token, std::forward<Start>(start));
