@@ -176,7 +176,8 @@ struct FirstRound final : ReplyTarget {
 class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
  public:
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
-      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), strand_(asio::make_strand(ex)), settings_(std::move(settings)), base_(std::move(base)),
+      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), strand_(asio::make_strand(ex)),
+        settings_(std::move(settings)), base_(std::move(base)),
         map_(settings_.read_from), hub_(settings_.pubsub) {
     base_.fail_queued_when_unreachable = settings_.cluster;
     if (!settings_.cluster) {

@@ -164,10 +164,11 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     });
   }
 
-  // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
-  // any_io_executor queries the executor, which costs Asio a heap allocation per request).
   // The strand runs here, or this thread alone runs the loop (detail/sole_runner.hpp).
   bool on_strand_thread() const { return strand_.running_in_this_thread() || sole_runner_of(*context_); }
+
+  // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
+  // any_io_executor queries the executor, which costs Asio a heap allocation per request).
   void send(Request request, ReplyHandler handler) override {
     assert(on_strand_thread());
     const auto now = request.made_at == Clock::time_point{} ? Clock::now() : request.made_at;
