@@ -22,6 +22,7 @@ struct IoThread::State {
   std::condition_variable cv;          // callers waiting for their result or their turn
   std::condition_variable background_cv;  // the background thread, only ever woken to stop
   int waiting = 0;                     // callers waiting on cv
+  std::atomic<int> callers{0};         // callers in drive_until, the one driving included
   bool driving = false;                // someone runs the loop
   bool background_driving = false;     // ... and it is the background thread
   Clock::time_point released{};        // when a caller last let go of the loop
@@ -42,7 +43,7 @@ struct IoThread::State {
       driving = background_driving = true;
       lk.unlock();
       {
-        glide::detail::SoleRunner sole(io);
+        glide::detail::SoleRunner sole(io, glide::detail::SoleRunner::keeper);
         while (!handoff.load(std::memory_order_acquire) && !stopping.load(std::memory_order_acquire)) io.run_one();
       }
       lk.lock();
@@ -82,7 +83,7 @@ IoThread::~IoThread() {
   // straggler (a retry timer, a refresh) gets a moment, then the loop is stopped.
   s.work.reset();
   s.io.restart();
-  glide::detail::SoleRunner sole(s.io);
+  glide::detail::SoleRunner sole(s.io, glide::detail::SoleRunner::keeper);
   s.io.run_for(std::chrono::seconds(2));
 }
 
@@ -96,6 +97,11 @@ void IoThread::finished(std::atomic<bool>& done) {
 
 void IoThread::drive_until(const std::atomic<bool>& done, void (*start)(void*), void* call) {
   State& s = *state_;
+  s.callers.fetch_add(1, std::memory_order_relaxed);
+  struct Leave {
+    std::atomic<int>& callers;
+    ~Leave() { callers.fetch_sub(1, std::memory_order_relaxed); }
+  } leave{s.callers};
   std::unique_lock lk(s.m);
   while (!done.load(std::memory_order_acquire)) {
     if (s.driving) {
@@ -116,9 +122,12 @@ void IoThread::drive_until(const std::atomic<bool>& done, void (*start)(void*), 
     s.driving = true;
     lk.unlock();
     {
-      glide::detail::SoleRunner sole(s.io);
+      glide::detail::SoleRunner sole(s.io, glide::detail::SoleRunner::caller);
       if (start) std::exchange(start, nullptr)(call);
-      while (!done.load(std::memory_order_acquire)) s.io.run_one();
+      // Alone, the caller waits for its reply's socket itself when it can; with others, their
+      // requests (posted, they wait for the loop) go out first.
+      while (!done.load(std::memory_order_acquire))
+        if (s.callers.load(std::memory_order_relaxed) > 1 || !sole.wait_offered()) s.io.run_one();
     }
     lk.lock();
     s.driving = false;

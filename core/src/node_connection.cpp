@@ -9,6 +9,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -19,6 +20,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cassert>
@@ -134,7 +137,12 @@ ConnectionOptions side_options(ConnectionOptions o) {
   return o;
 }
 
-class Connection final : public NodeConnection, public std::enable_shared_from_this<Connection> {
+// How long a sync client's caller waits for a socket itself (Connection::wait_here) before the
+// loop takes over: while it waits, the loop's other work (other connections' timers, callers on
+// other threads) waits too.
+constexpr std::chrono::milliseconds max_wait_here{5};
+
+class Connection final : public NodeConnection, public ReplyWait, public std::enable_shared_from_this<Connection> {
  public:
   Connection(Strand strand, ConnectionOptions options, std::shared_ptr<ssl::context> tls, bool is_side)
       : strand_(std::move(strand)),
@@ -174,6 +182,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     const auto now = request.made_at == Clock::time_point{} ? Clock::now() : request.made_at;
     machine_.request(std::move(request), std::move(handler), now);
     pump(now);
+    if (parked_ && machine_.only_replies_due())
+      if (auto* runner = sole_runner_of(*context_)) runner->offer_wait(shared_from_this());
   }
 
   void send_side(Request request, ReplyHandler handler) override {
@@ -310,6 +320,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
 
   void drop_socket() {
     ++generation_;
+    parked_ = false;
     if (resolving_) resolving_->cancel();
     resolving_.reset();
     for (auto* s : {&stream_, &connecting_}) {
@@ -413,6 +424,7 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   }
 
   void start_read() {
+    parked_ = false;
     const auto space = machine_.read_buffer();
     auto done = [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
       self->on_read(ec, n, gen);
@@ -434,7 +446,59 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
     // The next read starts after the callers' handlers ran: a caller awaiting one reply at a time
     // has its next request written first, and the read (which starts by trying the socket, and
     // usually finds nothing yet) no longer delays it. Unless a handler closed or lost the link.
-    if (gen == generation_ && machine_.reading()) start_read();
+    if (gen == generation_ && machine_.reading()) read_on();
+  }
+
+  // ---- a sync client's reads ----------------------------------------------------------------
+
+  // A sync client's caller waits for its reply with the loop to itself (detail/sole_runner.hpp).
+  // A quiet connection then leaves its socket alone ("parked": no read under way), and the
+  // caller's next request waits for the socket itself (wait_here). Whoever runs the loop instead
+  // finds the socket read: parking posts a handler that starts the read again.
+  void read_on() {
+    if (auto* runner = sole_runner_of(*context_); runner && runner->is_caller() && machine_.quiet() && !stream_->tls())
+      return park();
+    start_read();
+  }
+
+  void park() {
+    parked_ = true;
+    if (std::exchange(unpark_posted_, true)) return;
+    asio::post(strand_, [self = shared_from_this()] {
+      self->unpark_posted_ = false;
+      if (self->parked_ && self->machine_.reading()) self->start_read();
+    });
+  }
+
+  // Called by the sole runner between handlers, as on the strand. Until the machine's next
+  // wakeup (a request's deadline, the health check) at most: then the loop takes over, timer and
+  // all, with the read started as usual.
+  bool wait_here() override {
+    if (!parked_ || !machine_.only_replies_due()) return false;  // the loop reads, once the read restarts
+    const int fd = stream_->socket().native_handle();
+    const auto now = Clock::now();
+    const auto until = std::min(machine_.wakeup(), now + max_wait_here);
+    if (until > now && readable_within(fd, until - now)) {
+      const auto space = machine_.read_buffer();
+      const auto n = ::recv(fd, space.data(), space.size(), 0);
+      if (n > 0) {
+        on_read({}, static_cast<std::size_t>(n), generation_);
+        return true;
+      }
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        on_read(n == 0 ? error_code(asio::error::eof) : error_code(errno, asio::error::get_system_category()), 0, generation_);
+        return true;
+      }
+    }
+    start_read();
+    return false;
+  }
+
+  static bool readable_within(int fd, Clock::duration d) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    const timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    pollfd p{fd, POLLIN, 0};
+    return ::ppoll(&p, 1, &timeout, nullptr) > 0;
   }
 
   // ---- the side connection -----------------------------------------------------------------
@@ -476,6 +540,8 @@ class Connection final : public NodeConnection, public std::enable_shared_from_t
   std::vector<ConnectionMachine::Completion> spare_;  // the completions' next buffer
   bool pumping_ = false;     // pump() is running: a nested call only starts a write
   bool pump_again_ = false;  // something happened while it ran: go round once more
+  bool parked_ = false;        // no read under way, on purpose (read_on)
+  bool unpark_posted_ = false;  // the handler that ends parking is queued
   std::shared_ptr<Connection> side_;
 };
 

@@ -1148,6 +1148,79 @@ TEST_CASE("sync client: a call goes after what the same thread started before it
   CHECK(shared_server().cli({"GET", key}) == "199");
 }
 
+// A caller of the sync client alone with the loop waits for its reply's socket itself
+// (Connection::wait_here), until the request's deadline at most: then the loop takes over.
+TEST_CASE("sync client: a caller waiting for its reply still times out at request_timeout, and replies stay paired",
+          "[connection][sync]") {
+  auto config = glide_test::config_for(shared_server());
+  config.request_timeout = 300ms;
+  auto client = glide::sync::GlideClient::create(config).value();
+  const auto key = unique_key("waithere");
+  REQUIRE(client.set(key, "before").value() == "OK");
+  const auto started = Clock::now();
+  auto slow = client.custom_command({"DEBUG", "SLEEP", "0.8"});
+  const auto took = since(started);
+  REQUIRE_FALSE(slow);
+  CHECK(slow.error().code() == errc::timeout);
+  CHECK(took >= 290ms);
+  CHECK(took < 700ms);  // not when the reply came
+  // Longer than a caller waits for the socket itself (5 ms), shorter than the timeout: the loop
+  // takes over the wait and the reply is the caller's. The first waits out the sleep above.
+  auto after = client.with_timeout(2s).get(key);
+  REQUIRE(after);
+  CHECK(after.value() == "before");
+  for (int i = 0; i < 3; ++i) {
+    auto echo = client.custom_command({"DEBUG", "SLEEP", "0.03"});
+    REQUIRE(echo);
+    CHECK(echo.value() == "OK");
+    REQUIRE(client.set(key, std::to_string(i)).value() == "OK");
+    CHECK(client.get(key).value() == std::to_string(i));
+  }
+}
+
+TEST_CASE("sync client: a push that arrives between calls is read with the next reply, never taken for it",
+          "[connection][sync][protocol]") {
+  auto config = glide_test::config_for(shared_server());
+  config.protocol = glide::ProtocolVersion::RESP3;
+  auto client = glide::sync::GlideClient::create(config).value();
+  auto other = glide_test::connect_sync(shared_server());
+  const auto key = unique_key("synctracked");
+  REQUIRE(client.set(key, "v0").value() == "OK");
+  REQUIRE(client.custom_command({"CLIENT", "TRACKING", "ON"}).value() == "OK");
+  for (int i = 1; i <= 200; ++i) {
+    // The invalidation push lands in the socket while the client reads nothing: it is read with
+    // the next call's reply.
+    REQUIRE(client.get(key).value() == "v" + std::to_string(i - 1));
+    const std::string value = "v" + std::to_string(i);
+    REQUIRE(other.set(key, value).value() == "OK");
+    auto echo = client.custom_command({"ECHO", value});
+    REQUIRE(echo);
+    REQUIRE(echo.value() == value);
+  }
+}
+
+TEST_CASE("sync client: a link the server closes right after a reply is found by the next call, never waited on",
+          "[connection][sync]") {
+  auto client = glide_test::connect_sync(shared_server());
+  const auto key = unique_key("killed");
+  for (int round = 0; round < 5; ++round) {
+    INFO("round " << round);
+    REQUIRE(client.set(key, "r" + std::to_string(round)).value() == "OK");
+    // The server answers, then closes the link; the next call follows at once.
+    const auto id = client.custom_command({"CLIENT", "ID"}).value().as_int().value();
+    REQUIRE(client.custom_command({"CLIENT", "KILL", "ID", std::to_string(id)}));
+    const auto started = Clock::now();
+    auto next = client.get(key);
+    CHECK(since(started) < 1500ms);  // the request timeout is 2 s: the loss was seen, not waited out
+    if (!next) CHECK((next.error().code() == errc::unknown_outcome || next.error().code() == errc::connection_error));
+    else CHECK(next.value() == "r" + std::to_string(round));
+    std::optional<std::string> got;
+    for (int attempt = 0; attempt < 3 && !got; ++attempt)
+      if (auto r = client.get(key)) got = r.value().value_or("<nil>");
+    CHECK(got == "r" + std::to_string(round));
+  }
+}
+
 // ---- Beyond the list: dead links, push messages, large replies ------------------------------------
 
 TEST_CASE("a connection that dies silently is found by the health check and replaced", "[connection][heartbeat]") {

@@ -202,6 +202,52 @@ TEST_CASE("machine: a write is lone when no earlier request awaits its reply", "
   CHECK(l.m.lone_write());
 }
 
+// What a sync client's connection asks before it stops reading (quiet) and before its caller
+// waits for the socket itself (only_replies_due): Connection::read_on and wait_here.
+TEST_CASE("machine: quiet with nothing owed; only replies due once all is written", "[unit][machine]") {
+  Link l;
+  CHECK_FALSE(l.m.quiet());  // no link yet
+  l.m.start(l.now);
+  REQUIRE(l.m.take_connect());
+  l.m.transport_up(l.now);
+  CHECK_FALSE(l.m.quiet());  // the handshake is owed
+  REQUIRE(l.write() == hello);
+  l.feed("+OK\r\n");
+  CHECK(l.m.quiet());
+  CHECK_FALSE(l.m.only_replies_due());
+
+  const auto a = l.send(get_k);
+  CHECK_FALSE(l.m.quiet());
+  CHECK_FALSE(l.m.only_replies_due());  // not written yet
+  REQUIRE(l.m.take_write(l.now));
+  CHECK_FALSE(l.m.only_replies_due());  // being written
+  l.m.written("", l.now);
+  CHECK(l.m.only_replies_due());
+  l.send(ping);
+  CHECK_FALSE(l.m.only_replies_due());  // a second request waits for its write
+  CHECK(l.write() == ping);
+  CHECK(l.m.only_replies_due());
+  l.feed("$1\r\nv\r\n");
+  CHECK(l.ok(a));
+  CHECK(l.m.only_replies_due());  // the PONG is still owed
+  l.feed("+PONG\r\n");
+  CHECK(l.m.quiet());
+
+  // A request that timed out still owes its reply on the wire: not quiet until it came.
+  const auto slow = l.send(get_k, 1, 300ms);
+  CHECK(l.write() == get_k);
+  l.advance(300ms);
+  REQUIRE(l.results[slow].has_value());
+  CHECK_FALSE(l.m.quiet());
+  CHECK(l.m.only_replies_due());
+  l.feed("$4\r\nlate\r\n");
+  CHECK(l.m.quiet());
+
+  l.m.close(glide::Error(errc::closing, "client closed"));
+  CHECK_FALSE(l.m.quiet());
+  CHECK_FALSE(l.m.only_replies_due());
+}
+
 TEST_CASE("machine: an unsent request that times out is taken off the wire", "[unit][machine]") {
   Link l;
   l.establish();

@@ -234,6 +234,13 @@ class ConnectionMachine {
   State state() const noexcept { return state_; }
   // Reads should be under way: a link is up.
   bool reading() const noexcept { return state_ == State::handshaking || state_ == State::connected; }
+  // Connected, nothing owed on the wire and nothing to write: what comes next is a push, or the
+  // reply to a request not made yet.
+  bool quiet() const noexcept { return state_ == State::connected && pending_.empty() && !writing_active_; }
+  // Connected, replies owed and all written: the next event is bytes arriving, or the timer.
+  bool only_replies_due() const noexcept {
+    return state_ == State::connected && !pending_.empty() && sent_ == pending_.size() && !writing_active_;
+  }
   // Links established so far: facts learned on one link (scripts loaded there) hold for it only.
   std::uint64_t links() const noexcept { return links_; }
   // Requests whose callers still wait.

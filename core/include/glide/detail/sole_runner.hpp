@@ -5,32 +5,71 @@
 // running elsewhere, so strand work needs no strand: an operation starts at once instead of being
 // posted (EngineImpl::call; a posted start waits behind the event loop's poll of its sockets, one
 // system call more per blocking call), and a plain socket's read completes where it lands
-// (Connection::on_strand_or_here). docs/performance.md, issue 16.
+// (Connection::on_strand_or_here). And when all the call waits for is one connection's reply,
+// the caller waits for that socket itself rather than in the loop (ReplyWait). docs/performance.md,
+// issue 16.
+#include <memory>
+
 namespace boost::asio {
 class execution_context;
 }
 
 namespace glide::detail {
 
-inline thread_local const boost::asio::execution_context* sole_runner_context = nullptr;
+// A connection whose reply is all its caller waits for, offered to the sole runner so that it
+// waits for the socket itself: one poll and one read, where the loop costs a wait in epoll, the
+// read, and one more read that finds nothing to re-arm the next (Connection::wait_here).
+class ReplyWait {
+ public:
+  // Waits for the reply and reads what comes (true), or declines: the loop must run instead.
+  virtual bool wait_here() = 0;
 
-// Whether this thread alone runs `context` right now, between its handlers as well as in them.
-inline bool sole_runner_of(const boost::asio::execution_context& context) noexcept {
-  return sole_runner_context == &context;
-}
+ protected:
+  ~ReplyWait() = default;
+};
 
 // Marks this thread as the sole runner of `context` while it lives.
 class SoleRunner {
  public:
-  explicit SoleRunner(const boost::asio::execution_context& context) noexcept : previous_(sole_runner_context) {
-    sole_runner_context = &context;
+  // Who runs the loop: a blocking call, for its own result, or a thread that only keeps the
+  // loop going (the sync client's background thread, its last drain).
+  enum Role { caller, keeper };
+  SoleRunner(const boost::asio::execution_context& context, Role role) noexcept
+      : context_(&context), role_(role), previous_(current()) {
+    current() = this;
   }
-  ~SoleRunner() { sole_runner_context = previous_; }
+  ~SoleRunner() { current() = previous_; }
   SoleRunner(const SoleRunner&) = delete;
   SoleRunner& operator=(const SoleRunner&) = delete;
 
+  // The runner of `context` on this thread, between its handlers as well as in them, if any.
+  static SoleRunner* of(const boost::asio::execution_context& context) noexcept {
+    SoleRunner* r = current();
+    return r && r->context_ == &context ? r : nullptr;
+  }
+
+  // A caller takes offered waits (wait_offered); for a keeper a connection keeps its read going.
+  bool is_caller() const noexcept { return role_ == caller; }
+  // The last offer wins: only the runner's next wait_offered() looks at it.
+  void offer_wait(std::shared_ptr<ReplyWait> wait) noexcept { offered_ = std::move(wait); }
+  // Waits as offered since the last call (true), or there is nothing to wait for that way.
+  bool wait_offered() {
+    auto wait = std::move(offered_);
+    return wait && wait->wait_here();
+  }
+
  private:
-  const boost::asio::execution_context* previous_;
+  static SoleRunner*& current() noexcept {
+    static thread_local SoleRunner* runner = nullptr;
+    return runner;
+  }
+  const boost::asio::execution_context* context_;
+  Role role_;
+  SoleRunner* previous_;
+  std::shared_ptr<ReplyWait> offered_;
 };
+
+// Whether this thread alone runs `context` right now.
+inline SoleRunner* sole_runner_of(const boost::asio::execution_context& context) noexcept { return SoleRunner::of(context); }
 
 }  // namespace glide::detail
