@@ -77,7 +77,7 @@ class Finish {
     return std::visit([](const auto& d) { return bool(d); }, done_);
   }
   // The entries' answers (a Replies vector as it came, for a single command).
-  void operator()(Result<std::vector<Value>> r) {
+  void operator()(Result<std::vector<Value>>&& r) {
     std::visit([&](auto& d) { deliver(d, std::move(r)); }, done_);
   }
 
@@ -85,13 +85,13 @@ class Finish {
   template <class D>
   explicit Finish(D d) : done_(std::move(d)) {}
 
-  void deliver(Done<Value>& d, Result<std::vector<Value>> r) const {
+  void deliver(Done<Value>& d, Result<std::vector<Value>>&& r) const {
     if (!r) return std::move(d)(r.error());
     if (split_) return std::move(d)(to_result<Value>(combine_split(*split_, std::move(r).value())));
     std::move(d)(to_result<Value>(std::move(r.value().front())));
   }
   // A multi-node route's answers as they came from each node; any error reply fails it.
-  void deliver(Done<ClusterValue<Value>>& d, Result<std::vector<Value>> r) const {
+  void deliver(Done<ClusterValue<Value>>& d, Result<std::vector<Value>>&& r) const {
     if (!r) return std::move(d)(r.error());
     Value& v = r.value().front();
     if (auto e = v.as_error()) return std::move(d)(std::move(*e));
@@ -103,7 +103,7 @@ class Finish {
     }
     std::move(d)(ClusterValue<Value>(std::move(per_node)));
   }
-  void deliver(Done<Engine::Batches>& d, Result<std::vector<Value>> r) const {
+  void deliver(Done<Engine::Batches>& d, Result<std::vector<Value>>&& r) const {
     if (!r) return std::move(d)(r.error());
     std::vector<Value> replies = batch_->atomic ? std::move(r.value().front().items()) : std::move(r).value();
     if (expanded_) replies = fold_expanded(*expanded_, std::move(replies));
@@ -157,11 +157,11 @@ class EngineImpl;
 // A command for one node, sent as it is before any exchange is built: it takes its replies itself
 // (EngineImpl::send_first_round).
 struct FirstRound final : ReplyTarget {
-  FirstRound(std::shared_ptr<EngineImpl> e, Entries en, std::string n, int s, ExchangeRules r, milliseconds t, Clock::time_point now,
-             Finish f)
-      : engine(std::move(e)), entries(std::move(en)), node(std::move(n)), slot(s), rules(r), timeout(t),
+  FirstRound(std::shared_ptr<EngineImpl> e, Entries&& en, const std::string& n, int s, ExchangeRules r, milliseconds t,
+             Clock::time_point now, Finish&& f)
+      : engine(std::move(e)), entries(std::move(en)), node(n), slot(s), rules(r), timeout(t),
         deadline(deadline_after(t, now)), done(std::move(f)) {}
-  void on_replies(Result<Replies> replies) override;
+  void on_replies(Result<Replies>&& replies) override;
 
   std::shared_ptr<EngineImpl> engine;
   Entries entries;
@@ -508,7 +508,7 @@ void EngineImpl::send_first_round(std::shared_ptr<FirstRound> f, NodeConnection&
   connection.send(std::move(r), std::shared_ptr<ReplyTarget>(std::move(f)));
 }
 
-void FirstRound::on_replies(Result<Replies> replies) {
+void FirstRound::on_replies(Result<Replies>&& replies) {
   if (replies && !replies.value().front().is_error()) {
     if (flushed_scripts(entries.one, replies.value().front())) engine->scripts(node).forget_all();
     return done(std::move(replies).value());

@@ -83,7 +83,7 @@ void ConnectionMachine::written(std::string_view error, TimePoint now) {
 
 // Handlers never run in the middle of the bookkeeping: they are queued here and the I/O layer
 // runs them once the event is handled.
-void ConnectionMachine::complete(Pending& p, Result<Replies> r) {
+void ConnectionMachine::complete(Pending& p, Result<Replies>&& r) {
   if (!p.handler) return;
   --live_;
   ready_.push_back({std::move(*p.handler), std::move(r)});
@@ -156,12 +156,14 @@ bool one_of(std::string_view kind, std::span<const std::string_view> kinds) {
 }
 }  // namespace
 
+// (One Value returned on every path: it is built in the caller's place, not moved there.)
 Value ConnectionMachine::take_reply() {
   Value v = reader_.take();
-  if (!o_.subscriber || v.kind() != ValueKind::array || v.items().empty()) return v;
-  const std::string_view kind = v.items().front().str();
-  if (!one_of(kind, message_kinds) && !one_of(kind, confirmation_kinds)) return v;
-  return Value::aggregate(ValueKind::push, std::move(v.items()));
+  if (o_.subscriber && v.kind() == ValueKind::array && !v.items().empty()) {
+    const std::string_view kind = v.items().front().str();
+    if (one_of(kind, message_kinds) || one_of(kind, confirmation_kinds)) v = Value::aggregate(ValueKind::push, std::move(v.items()));
+  }
+  return v;
 }
 
 bool is_subscription_confirmation(const Value& push) {

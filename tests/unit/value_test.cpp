@@ -259,6 +259,31 @@ TEST_CASE("Value::as<T>: scalars", "[unit][value]") {
   check_mismatch(bulk("x").as<bool>());
 }
 
+TEST_CASE("Value::as<T> on a Value no longer needed moves its string out", "[unit][value]") {
+  const std::string text(1000, 'x');
+  Value v = bulk(text);
+  const char* bytes = v.str().data();
+  auto moved = std::move(v).as<std::string>();
+  REQUIRE(moved);
+  CHECK(moved.value() == text);
+  CHECK(moved.value().data() == bytes);  // the same buffer: no copy
+  Value w = bulk(text);
+  bytes = w.str().data();
+  auto optional = std::move(w).as<std::optional<std::string>>();
+  REQUIRE(optional);
+  REQUIRE(optional.value().has_value());
+  CHECK(optional.value()->data() == bytes);
+  // Everything else converts as from an lvalue.
+  CHECK_FALSE(Value::nil().as<std::optional<std::string>>().value().has_value());
+  CHECK(Value::verbatim_string("txt:hi").as<std::optional<std::string>>().value() == "hi");
+  CHECK(Value::simple_string("OK").as<std::optional<std::string>>().value() == "OK");
+  check_mismatch(Value::nil().as<std::string>());
+  check_mismatch(integer(1).as<std::optional<std::string>>());
+  Value kept = bulk("kept");
+  CHECK(kept.as<std::string>().value() == "kept");
+  CHECK(kept.str() == "kept");  // an lvalue is copied from, and keeps its string
+}
+
 TEST_CASE("Value::as<T>: optional, vector, pair and nested", "[unit][value]") {
   using OptStr = std::optional<std::string>;
   CHECK(Value::nil().as<OptStr>().value() == std::nullopt);

@@ -35,10 +35,12 @@ class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfigur
   // Runs any Command and converts its reply to T (the typed commands all come here).
   template <class T, class Token = boost::asio::deferred_t>
   auto run_command(Command command, Token&& token = {}) {
-    return detail::initiate<T>(std::forward<Token>(token),
-                               [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
-                                 core->execute(std::move(c), std::nullopt, t, detail::converting(std::move(done)));
-                               });
+    return detail::initiate_from<T, Value>(
+        std::forward<Token>(token),
+        [core = core_, c = std::move(command), t = timeout_](detail::Done<Value> done) mutable {
+          core->execute(std::move(c), std::nullopt, t, std::move(done));
+        },
+        detail::FromValue<T>{});
   }
 
   // Runs a batch: a pipeline or a MULTI/EXEC transaction. nullopt: a WATCHed key changed.
@@ -114,10 +116,12 @@ class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfigur
 
   template <class Token>
   auto run_on_side(Command command, Token&& token) {
-    return detail::initiate<void>(std::forward<Token>(token),
-                                  [core = core_, c = std::move(command), t = timeout_](detail::Done<void> done) mutable {
-                                    core->execute_on_side(std::move(c), std::nullopt, t, detail::converting(std::move(done)));
-                                  });
+    return detail::initiate_from<void, Value>(
+        std::forward<Token>(token),
+        [core = core_, c = std::move(command), t = timeout_](detail::Done<Value> done) mutable {
+          core->execute_on_side(std::move(c), std::nullopt, t, std::move(done));
+        },
+        detail::FromValue<void>{});
   }
 };
 

@@ -33,15 +33,17 @@ class GlideClusterClient
   // command's policy, or to a random node; several nodes' answers combined by the policy.
   template <class T, class Token = boost::asio::deferred_t>
   auto run_command(Command command, Token&& token = {}) {
-    return detail::initiate<T>(std::forward<Token>(token),
-                               [core = core_, c = std::move(command), t = timeout_](detail::Done<T> done) mutable {
-                                 core->execute(std::move(c), std::nullopt, t, [d = std::move(done)](Result<Value> r) mutable {
-                                   if constexpr (std::is_same_v<T, std::string>) {
-                                     if (r && r.value().kind() == ValueKind::map) return std::move(d)(join_per_node(r.value()));
-                                   }
-                                   std::move(d)(r ? detail::to_result<T>(std::move(r).value()) : Result<T>(r.error()));
-                                 });
-                               });
+    return detail::initiate_from<T, Value>(
+        std::forward<Token>(token),
+        [core = core_, c = std::move(command), t = timeout_](detail::Done<Value> done) mutable {
+          core->execute(std::move(c), std::nullopt, t, std::move(done));
+        },
+        [](Result<Value>&& r) -> Result<T> {
+          if constexpr (std::is_same_v<T, std::string>) {
+            if (r && r.value().kind() == ValueKind::map) return join_per_node(r.value());
+          }
+          return detail::FromValue<T>{}(std::move(r));
+        });
   }
 
   // A text command sent to several nodes with no rule to merge their answers (INFO goes to all
@@ -206,10 +208,12 @@ class GlideClusterClient
  private:
   template <class Token>
   auto kill_on_side(Command command, Route route, Token&& token) {
-    return detail::initiate<void>(std::forward<Token>(token), [core = core_, c = std::move(command), r = std::move(route),
-                                                               t = timeout_](auto done) mutable {
-      core->execute_on_side(std::move(c), std::move(r), t, detail::converting(std::move(done)));
-    });
+    return detail::initiate_from<void, Value>(
+        std::forward<Token>(token),
+        [core = core_, c = std::move(command), r = std::move(route), t = timeout_](detail::Done<Value> done) mutable {
+          core->execute_on_side(std::move(c), std::move(r), t, std::move(done));
+        },
+        detail::FromValue<void>{});
   }
 
   friend class detail::ClientHandle<GlideClusterClient, GlideClusterClientConfiguration>;
@@ -218,10 +222,12 @@ class GlideClusterClient
 
   template <class T, class Token>
   auto routed(Command command, Route route, Token&& token) {
-    return detail::initiate<T>(std::forward<Token>(token), [core = core_, c = std::move(command), r = std::move(route),
-                                                            t = timeout_](detail::Done<T> done) mutable {
-      core->execute(std::move(c), std::move(r), t, detail::converting(std::move(done)));
-    });
+    return detail::initiate_from<T, Value>(
+        std::forward<Token>(token),
+        [core = core_, c = std::move(command), r = std::move(route), t = timeout_](detail::Done<Value> done) mutable {
+          core->execute(std::move(c), std::move(r), t, std::move(done));
+        },
+        detail::FromValue<T>{});
   }
 };
 

@@ -93,7 +93,19 @@ class Value {
   // std::optional<T> (nil -> nullopt), std::vector<T>, std::pair<A, B>, std::vector<std::pair<K, V>>
   // (from maps or RESP2 flat arrays), Value. A mismatch is a Result error, never UB.
   template <class T>
-  Result<T> as() const {
+  Result<T> as() const& {
+    return FromValue<T>::convert(*this);
+  }
+  // The same from a Value no longer needed: a string is moved out rather than copied (a GET's
+  // value reaches the caller without a copy).
+  template <class T>
+  Result<T> as() && {
+    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
+      if constexpr (!std::is_same_v<T, std::string>)
+        if (kind_ == ValueKind::nil) return T{};
+      if (kind_ == ValueKind::simple_string || kind_ == ValueKind::bulk_string || kind_ == ValueKind::big_number)
+        return T(std::move(*std::get_if<std::string>(&data_)));
+    }
     return FromValue<T>::convert(*this);
   }
 

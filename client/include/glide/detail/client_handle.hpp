@@ -16,13 +16,14 @@
 
 namespace glide::detail {
 
-// A Done<Value> that hands `done` the reply converted to T.
+// A command's reply as the caller's T (an error as it is): initiate_from's conversion for the
+// commands, which the engine answers with a Value.
 template <class T>
-Done<Value> converting(Done<T> done) {
-  return [d = std::move(done)](Result<Value> r) mutable {
-    std::move(d)(r ? to_result<T>(std::move(r).value()) : Result<T>(r.error()));
-  };
-}
+struct FromValue {
+  Result<T> operator()(Result<Value>&& r) const {
+    return r ? to_result<T>(std::move(r).value()) : Result<T>(std::move(r).error());
+  }
+};
 
 template <class Derived, class Config>
 class ClientHandle : public Commands<Derived> {

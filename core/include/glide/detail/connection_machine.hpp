@@ -36,7 +36,7 @@ using Replies = std::vector<Value>;
 // command's first round), so that waiting for the replies costs no handler of its own.
 struct ReplyTarget {
   virtual ~ReplyTarget() = default;
-  virtual void on_replies(Result<Replies> replies) = 0;
+  virtual void on_replies(Result<Replies>&& replies) = 0;
 };
 
 // Whoever waits for a request's replies: any completion handler (type-erased), or a ReplyTarget.
@@ -61,7 +61,7 @@ class ReplyHandler {
     return *this;
   }
   explicit operator bool() const noexcept { return handler_.has_value() || target_ != nullptr; }
-  void operator()(Result<Replies> r) && {
+  void operator()(Result<Replies>&& r) && {
     if (auto target = std::move(target_)) return target->on_replies(std::move(r));
     auto h = std::move(*handler_);
     handler_.reset();
@@ -69,7 +69,7 @@ class ReplyHandler {
   }
 
  private:
-  std::optional<boost::asio::any_completion_handler<void(Result<Replies>)>> handler_;
+  std::optional<boost::asio::any_completion_handler<void(Result<Replies>&&)>> handler_;
   std::shared_ptr<ReplyTarget> target_;
 };
 
@@ -276,7 +276,7 @@ class ConnectionMachine {
   void schedule_retry(TimePoint now);
   std::chrono::milliseconds backoff_delay();
 
-  void complete(Pending& p, Result<Replies> r);
+  void complete(Pending& p, Result<Replies>&& r);
   Pending* find(std::uint64_t seq) {  // here: it runs twice per reply
     if (pending_.empty() || seq < pending_.front().seq) return nullptr;
     const auto index = seq - pending_.front().seq;

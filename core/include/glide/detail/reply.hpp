@@ -5,14 +5,25 @@
 namespace glide::detail {
 
 template <class T>
-Result<T> to_result(Value v) {
+Result<T> to_result(const Value& v) {
+  if (v.is_error()) return *v.as_error();
+  if constexpr (std::is_void_v<T>) {
+    return ok();
+  } else {
+    return v.as<T>();
+  }
+}
+
+// The same from a reply no longer needed: moved into the Result (strings too), not copied.
+template <class T>
+Result<T> to_result(Value&& v) {
   if (v.is_error()) return *v.as_error();
   if constexpr (std::is_void_v<T>) {
     return ok();
   } else if constexpr (std::is_same_v<T, Value>) {
-    return v;
+    return std::move(v);
   } else {
-    return v.as<T>();
+    return std::move(v).template as<T>();
   }
 }
 
