@@ -48,6 +48,7 @@ std::optional<Error> Command::unsupported() const {
     default: return std::nullopt;
   }
   const std::string_view n = first_argument(body_);
+  if (n.size() < 5 || n.size() > 12) return std::nullopt;  // RESET .. PUNSUBSCRIBE: SET leaves here
   static const std::string_view refused[] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE",
                                              "SUNSUBSCRIBE", "MONITOR", "RESET"};
   bool bad = std::any_of(std::begin(refused), std::end(refused), [&](std::string_view r) { return iequals(n, r); });

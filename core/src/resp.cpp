@@ -249,10 +249,23 @@ void append_header(std::string& out, char type, std::size_t count) {
   out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
+// Every argument of every command comes here: one resize and three copies, where three appends
+// each checked the capacity again.
 void append_bulk(std::string& out, std::string_view arg) {
-  append_header(out, '$', arg.size());
-  out.append(arg);
-  out.append("\r\n", 2);
+  char head[24];
+  head[0] = '$';
+  auto r = std::to_chars(head + 1, head + sizeof head - 2, arg.size());
+  *r.ptr++ = '\r';
+  *r.ptr++ = '\n';
+  const auto head_size = static_cast<std::size_t>(r.ptr - head);
+  const std::size_t at = out.size();
+  out.resize(at + head_size + arg.size() + 2);
+  char* p = out.data() + at;
+  std::memcpy(p, head, head_size);
+  if (!arg.empty()) std::memcpy(p + head_size, arg.data(), arg.size());
+  p += head_size + arg.size();
+  p[0] = '\r';
+  p[1] = '\n';
 }
 
 void encode(const Value& v, std::string& out) {
