@@ -321,6 +321,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   void drop_socket() {
     ++generation_;
     parked_ = false;
+    blocking_ = false;
     if (resolving_) resolving_->cancel();
     resolving_.reset();
     for (auto* s : {&stream_, &connecting_}) {
@@ -368,7 +369,13 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     reached_ = true;
     set_keepalive(stream->socket());
     // write() tries a plain socket at once: it must say "would block", not wait.
-    if (!stream->tls()) stream->socket().non_blocking(true, ec);
+    if (!stream->tls()) {
+      stream->socket().non_blocking(true, ec);
+      // How long a blocking recv waits while the socket is parked (wait_here); unused otherwise.
+      const auto ms = max_wait_here.count();
+      const timeval wait{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>(ms % 1000 * 1000)};
+      ::setsockopt(stream->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+    }
     if (ec) co_return "configuring the socket to " + where + " failed: " + ec.message();
     if (auto* s = stream->tls()) {
       if (!options_.tls.use_insecure_tls) {
@@ -395,16 +402,17 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     return bytes && write(*bytes, now);
   }
 
+  // (MSG_DONTWAIT: a parked socket blocks, and a write must not.)
   bool write(std::string_view bytes, Clock::time_point now) {
     if (machine_.lone_write() && !stream_->tls()) {
-      error_code ec;
-      const std::size_t n = stream_->socket().write_some(asio::buffer(bytes.data(), bytes.size()), ec);
-      const bool over = ec ? ec != asio::error::would_block && ec != asio::error::try_again : n == bytes.size();
+      const auto n = ::send(stream_->socket().native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+      const int error = n < 0 ? errno : 0;
+      const bool over = n < 0 ? error != EAGAIN && error != EWOULDBLOCK && error != EINTR : static_cast<std::size_t>(n) == bytes.size();
       if (over) {
-        machine_.written(ec ? ec.message() : std::string(), now);
+        machine_.written(error ? error_code(error, asio::error::get_system_category()).message() : std::string(), now);
         return true;
       }
-      bytes.remove_prefix(n);
+      if (n > 0) bytes.remove_prefix(static_cast<std::size_t>(n));
     }
     write_async(bytes);
     return false;
@@ -413,6 +421,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   // The handlers keep the stream alive: a TLS stream's pending operation uses the stream's state
   // even when it completes aborted, after drop_socket() let go of the stream.
   void write_async(std::string_view bytes) {
+    unblock();
     stream_->async_write(asio::buffer(bytes.data(), bytes.size()),
                          on_strand([self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t) {
                            if (gen != self->generation_) return;
@@ -425,6 +434,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
 
   void start_read() {
     parked_ = false;
+    unblock();
     const auto space = machine_.read_buffer();
     auto done = [self = shared_from_this(), gen = generation_, keep = stream_](error_code ec, std::size_t n) {
       self->on_read(ec, n, gen);
@@ -463,11 +473,30 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
 
   void park() {
     parked_ = true;
+    block();
     if (std::exchange(unpark_posted_, true)) return;
     asio::post(strand_, [self = shared_from_this()] {
       self->unpark_posted_ = false;
       if (self->parked_ && self->machine_.reading()) self->start_read();
     });
+  }
+
+  // A parked socket blocks (O_NONBLOCK off), so that waiting for the reply is one recv, which
+  // sleeps until the reply comes or SO_RCVTIMEO (max_wait_here) passes: a non-blocking socket
+  // needed a poll first, a system call per request more than a blocking client makes. Before
+  // Asio uses the socket again (a read, an asynchronous write) it is unblocked; Asio's own flags
+  // follow (non_blocking(false) clears them, so an operation it started regardless would set the
+  // socket non-blocking itself). write() passes MSG_DONTWAIT.
+  void block() {
+    if (blocking_ || !stream_ || stream_->tls()) return;
+    error_code ec;
+    stream_->socket().non_blocking(false, ec);
+    blocking_ = !ec;
+  }
+  void unblock() {
+    if (!std::exchange(blocking_, false)) return;
+    error_code ec;
+    stream_->socket().non_blocking(true, ec);
   }
 
   // Called by the sole runner between handlers, as on the strand. Until the machine's next
@@ -478,7 +507,8 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     const int fd = stream_->socket().native_handle();
     const auto now = Clock::now();
     const auto until = std::min(machine_.wakeup(), now + max_wait_here);
-    if (until > now && readable_within(fd, until - now)) {
+    // A blocking recv waits max_wait_here by itself; an earlier wakeup needs the poll's timeout.
+    if (until > now && ((blocking_ && until == now + max_wait_here) || readable_within(fd, until - now))) {
       const auto space = machine_.read_buffer();
       const auto n = ::recv(fd, space.data(), space.size(), 0);
       if (n > 0) {
@@ -542,6 +572,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   bool pump_again_ = false;  // something happened while it ran: go round once more
   bool parked_ = false;        // no read under way, on purpose (read_on)
   bool unpark_posted_ = false;  // the handler that ends parking is queued
+  bool blocking_ = false;       // the parked socket blocks (block())
   std::shared_ptr<Connection> side_;
 };
 

@@ -1221,6 +1221,53 @@ TEST_CASE("sync client: a link the server closes right after a reply is found by
   }
 }
 
+// Between calls the sync client's connection is parked and its socket blocks, so that the next
+// reply is waited for with one recv (Connection::block); writes pass MSG_DONTWAIT. Which thread
+// writes a value this big is not fixed (encoding it takes longer than idle_grace, after which
+// the background thread runs the loop and the socket is unparked): either way it must go out
+// whole, and a server that stops reading must not hold the caller past its timeout.
+TEST_CASE("sync client: a large value goes out whole after quiet calls, and a server that stops reading "
+          "never holds the caller past its timeout",
+          "[connection][sync][large]") {
+  ValkeyServer server;
+  auto config = glide_test::config_for(server);
+  config.request_timeout = 10s;
+  auto client = glide::sync::GlideClient::create(config).value();
+  const auto key = unique_key("syncbig");
+  // More than the loopback's socket buffers hold, both sides together (4 MB + 32 MB here).
+  std::string big(64 * 1024 * 1024 + 3, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 131 + i / 4096) & 0xff);
+  REQUIRE(client.set(key, "small").value() == "OK");
+  REQUIRE(client.set(key, big).value() == "OK");
+  auto got = client.get(key);
+  REQUIRE(got);
+  REQUIRE(got.value().has_value());
+  CHECK(got.value()->size() == big.size());
+  CHECK(*got.value() == big);
+
+  // The server stops right after a reply: the big value cannot go out whole.
+  REQUIRE(client.set(key, "small again").value() == "OK");
+  server.suspend();
+  std::thread waker([&] {
+    std::this_thread::sleep_for(3s);
+    server.resume();
+  });
+  const auto started = Clock::now();
+  auto stalled = client.with_timeout(300ms).set(key, big);
+  const auto took = since(started);
+  waker.join();
+  REQUIRE_FALSE(stalled);
+  CHECK(stalled.error().code() == errc::timeout);
+  CHECK(took < 2s);  // not when the server came back
+  // The client works again; the stalled SET may have run or not.
+  std::optional<glide::Result<std::optional<std::string>>> after;
+  for (int attempt = 0; attempt < 3 && !(after && *after); ++attempt) after = client.get(key);
+  REQUIRE(after);
+  REQUIRE(*after);
+  REQUIRE(after->value().has_value());
+  CHECK((*after->value() == big || *after->value() == "small again"));
+}
+
 // ---- Beyond the list: dead links, push messages, large replies ------------------------------------
 
 TEST_CASE("a connection that dies silently is found by the health check and replaced", "[connection][heartbeat]") {
