@@ -17,8 +17,8 @@ class execution_context;
 namespace glide::detail {
 
 // A connection whose reply is all its caller waits for, offered to the sole runner so that it
-// waits for the socket itself: one poll and one read, where the loop costs a wait in epoll, the
-// read, and one more read that finds nothing to re-arm the next (Connection::wait_here).
+// waits for the socket itself: one blocking read, where the loop costs a wait in epoll, the read,
+// and one more read that finds nothing to re-arm the next (Connection::wait_here).
 class ReplyWait {
  public:
   // Waits for the reply and reads what comes (true), or declines: the loop must run instead.
