@@ -74,6 +74,9 @@ class Stream {
     return std::visit([](auto& s) -> tcp::socket& { return lowest(s); }, s_);
   }
   ssl::stream<tcp::socket>* tls() { return std::get_if<ssl::stream<tcp::socket>>(&s_); }
+  // A plain socket whose reads wait at most max_wait_here when it blocks (SO_RCVTIMEO took):
+  // only such a socket is ever made blocking (Connection::block).
+  bool may_block = false;
 
   template <class Buffers, class Handler>
   void async_read_some(const Buffers& b, Handler&& h) {
@@ -374,7 +377,8 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
       // How long a blocking recv waits while the socket is parked (wait_here); unused otherwise.
       const auto ms = max_wait_here.count();
       const timeval wait{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>(ms % 1000 * 1000)};
-      ::setsockopt(stream->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+      const int fd = stream->socket().native_handle();
+      stream->may_block = !ec && ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait) == 0;
     }
     if (ec) co_return "configuring the socket to " + where + " failed: " + ec.message();
     if (auto* s = stream->tls()) {
@@ -488,7 +492,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   // follow (non_blocking(false) clears them, so an operation it started regardless would set the
   // socket non-blocking itself). write() passes MSG_DONTWAIT.
   void block() {
-    if (blocking_ || !stream_ || stream_->tls()) return;
+    if (blocking_ || !stream_ || !stream_->may_block) return;
     error_code ec;
     stream_->socket().non_blocking(false, ec);
     blocking_ = !ec;
