@@ -240,24 +240,27 @@ std::vector<std::string_view> command_arguments(std::string_view wire) {
   return out;
 }
 
-void append_header(std::string& out, char type, std::size_t count) {
-  char buf[24];
+namespace {
+// "<type><count>\r\n" into `buf`; returns its length.
+std::size_t format_header(char (&buf)[24], char type, std::size_t count) {
   buf[0] = type;
   auto r = std::to_chars(buf + 1, buf + sizeof buf - 2, count);
   *r.ptr++ = '\r';
   *r.ptr++ = '\n';
-  out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  return static_cast<std::size_t>(r.ptr - buf);
+}
+}  // namespace
+
+void append_header(std::string& out, char type, std::size_t count) {
+  char buf[24];
+  out.append(buf, format_header(buf, type, count));
 }
 
 // Every argument of every command comes here: one resize and three copies, where three appends
 // each checked the capacity again.
 void append_bulk(std::string& out, std::string_view arg) {
   char head[24];
-  head[0] = '$';
-  auto r = std::to_chars(head + 1, head + sizeof head - 2, arg.size());
-  *r.ptr++ = '\r';
-  *r.ptr++ = '\n';
-  const auto head_size = static_cast<std::size_t>(r.ptr - head);
+  const std::size_t head_size = format_header(head, '$', arg.size());
   const std::size_t at = out.size();
   out.resize(at + head_size + arg.size() + 2);
   char* p = out.data() + at;
