@@ -40,7 +40,7 @@ class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfigur
         [core = core_, c = std::move(command), t = timeout_](detail::Done<Value> done) mutable {
           core->execute(std::move(c), std::nullopt, t, std::move(done));
         },
-        detail::FromValue<T>{});
+        detail::ConvertReply<T>{});
   }
 
   // Runs a batch: a pipeline or a MULTI/EXEC transaction. nullopt: a WATCHed key changed.
@@ -121,7 +121,7 @@ class GlideClient : public detail::ClientHandle<GlideClient, GlideClientConfigur
         [core = core_, c = std::move(command), t = timeout_](detail::Done<Value> done) mutable {
           core->execute_on_side(std::move(c), std::nullopt, t, std::move(done));
         },
-        detail::FromValue<void>{});
+        detail::ConvertReply<void>{});
   }
 };
 

@@ -42,7 +42,7 @@ class GlideClusterClient
           if constexpr (std::is_same_v<T, std::string>) {
             if (r && r.value().kind() == ValueKind::map) return join_per_node(r.value());
           }
-          return detail::FromValue<T>{}(std::move(r));
+          return detail::ConvertReply<T>{}(std::move(r));
         });
   }
 
@@ -213,7 +213,7 @@ class GlideClusterClient
         [core = core_, c = std::move(command), r = std::move(route), t = timeout_](detail::Done<Value> done) mutable {
           core->execute_on_side(std::move(c), std::move(r), t, std::move(done));
         },
-        detail::FromValue<void>{});
+        detail::ConvertReply<void>{});
   }
 
   friend class detail::ClientHandle<GlideClusterClient, GlideClusterClientConfiguration>;
@@ -227,7 +227,7 @@ class GlideClusterClient
         [core = core_, c = std::move(command), r = std::move(route), t = timeout_](detail::Done<Value> done) mutable {
           core->execute(std::move(c), std::move(r), t, std::move(done));
         },
-        detail::FromValue<T>{});
+        detail::ConvertReply<T>{});
   }
 };
 

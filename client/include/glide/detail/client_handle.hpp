@@ -19,7 +19,7 @@ namespace glide::detail {
 // A command's reply as the caller's T (an error as it is): initiate_from's conversion for the
 // commands, which the engine answers with a Value.
 template <class T>
-struct FromValue {
+struct ConvertReply {
   Result<T> operator()(Result<Value>&& r) const {
     return r ? to_result<T>(std::move(r).value()) : Result<T>(std::move(r).error());
   }

@@ -2,28 +2,23 @@
 // One reply Value into the Result a typed command promises.
 #include <glide/value.hpp>
 
+#include <type_traits>
+#include <utility>
+
 namespace glide::detail {
 
-template <class T>
-Result<T> to_result(const Value& v) {
-  if (v.is_error()) return *v.as_error();
-  if constexpr (std::is_void_v<T>) {
-    return ok();
-  } else {
-    return v.as<T>();
-  }
-}
-
-// The same from a reply no longer needed: moved into the Result (strings too), not copied.
-template <class T>
-Result<T> to_result(Value&& v) {
+// From a Value no longer needed (an rvalue) the Result takes its strings, or the Value itself,
+// by move; from an lvalue it copies them.
+template <class T, class V>
+  requires std::is_same_v<std::remove_cvref_t<V>, Value>
+Result<T> to_result(V&& v) {
   if (v.is_error()) return *v.as_error();
   if constexpr (std::is_void_v<T>) {
     return ok();
   } else if constexpr (std::is_same_v<T, Value>) {
-    return std::move(v);
+    return std::forward<V>(v);
   } else {
-    return std::move(v).template as<T>();
+    return std::forward<V>(v).template as<T>();
   }
 }
 
