@@ -6,6 +6,7 @@
 #
 #   bench/pairs.sh [pairs] [set|sync-set]     # default: 12 pairs of sync-set
 #
+# With `set`, bench/asio_floor (an Asio coroutine on a bare socket) runs in every group as well.
 # Uses glide_bench and hiredis_bench from BENCH_BUILD_DIR (default build-bench, as bench/run.sh
 # builds them), starts its own valkey-server on a free port pinned to CPU 0, runs the clients on
 # CPU 1 (2 CPUs or more), and stops the server on exit.
@@ -30,21 +31,34 @@ trap 'kill "$(cat "$dir/valkey.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$dir"' EX
 for _ in $(seq 50); do valkey-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+# For `set`, asio_floor runs in each group too: the same round trips from an Asio coroutine on a
+# bare socket, the floor under any client built on Asio's event loop (its median CPU ratio, and
+# glide-cpp's over it, are printed as well).
+floor=""
+if [ "$mode" = set ] && [ -x "$build/bench/asio_floor" ]; then floor=$build/bench/asio_floor; fi
 for ((i = 0; i < pairs; i++)); do
-  if ((i % 2)); then
-    h=$($client_cpu "$hiredis" --port "$port" pipeline --depth 1 --seconds 1)
-    g=$($client_cpu "$glide" --port "$port" "$mode" --seconds 1)
-  else
-    g=$($client_cpu "$glide" --port "$port" "$mode" --seconds 1)
-    h=$($client_cpu "$hiredis" --port "$port" pipeline --depth 1 --seconds 1)
-  fi
-  echo "$(field ops_per_sec <<<"$h") $(field cpu_us_per_op <<<"$h") $(field ops_per_sec <<<"$g") $(field cpu_us_per_op <<<"$g")"
+  runs=(h g)
+  [ -z "$floor" ] || runs+=(f)
+  if ((i % 2)); then runs=($(printf '%s\n' "${runs[@]}" | tac)); fi
+  for r in "${runs[@]}"; do
+    case $r in
+      h) h=$($client_cpu "$hiredis" --port "$port" pipeline --depth 1 --seconds 1) ;;
+      g) g=$($client_cpu "$glide" --port "$port" "$mode" --seconds 1) ;;
+      f) f=$($client_cpu "$floor" --port "$port" set --seconds 1) ;;
+    esac
+  done
+  line="$(field ops_per_sec <<<"$h") $(field cpu_us_per_op <<<"$h") $(field ops_per_sec <<<"$g") $(field cpu_us_per_op <<<"$g")"
+  [ -z "$floor" ] || line="$line $(field ops_per_sec <<<"$f") $(field cpu_us_per_op <<<"$f")"
+  echo "$line"
 done | python3 -c '
 import statistics as st, sys
 rows = [list(map(float, line.split())) for line in sys.stdin]
-ops = [g / h for h, _, g, _ in rows]
-cpu = [gc / hc for _, hc, _, gc in rows]
+ops = [r[2] / r[0] for r in rows]
+cpu = [r[3] / r[1] for r in rows]
 print("pair ratios (ops/cpu):", " ".join(f"{o:.2f}/{c:.2f}" for o, c in zip(ops, cpu)))
 print(f"'"$mode"': {len(rows)} pairs, median ops ratio {st.median(ops):.3f}, median CPU ratio {st.median(cpu):.3f}"
       f" (hiredis {st.median(r[0] for r in rows):.0f} ops/s, {st.median(r[1] for r in rows):.1f} us CPU per op)")
+if rows and len(rows[0]) == 6:
+    print(f"asio_floor: median ops ratio {st.median(r[4] / r[0] for r in rows):.3f}, median CPU ratio "
+          f"{st.median(r[5] / r[1] for r in rows):.3f} vs hiredis; glide-cpp / floor CPU {st.median(r[3] / r[5] for r in rows):.3f}")
 '

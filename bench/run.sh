@@ -32,7 +32,7 @@
 #   BENCH_NODE_DIR  where @valkey/valkey-glide is installed
 #                   (default ${XDG_CACHE_HOME:-$HOME/.cache}/glide-cpp-bench/node)
 #
-# Progress goes to stderr, the table to stdout. Builds glide_bench, hiredis_bench and
+# Progress goes to stderr, the table to stdout. Builds glide_bench, asio_floor, hiredis_bench and
 # parser_bench (in Release in build-bench/),
 # starts a private valkey-server on a free port and a private 6-node cluster (3 primaries,
 # 3 replicas) on six more, and stops them on exit. Not run by CI or tests.
@@ -79,7 +79,7 @@ fi
 # build.ninja first if the CMake files changed, so that a new target shows.
 ninja -C "$build_dir" build.ninja >&2
 use_hiredis=0
-targets=(glide_bench)
+targets=(glide_bench asio_floor)
 if [ "${BENCH_HIREDIS:-1}" != 0 ] && [ "$use_standalone" = 1 ]; then
   if ninja -C "$build_dir" -t query hiredis_bench >/dev/null 2>&1 &&
     ninja -C "$build_dir" -t query parser_bench >/dev/null 2>&1; then
@@ -103,6 +103,7 @@ if [ -n "${BENCH_BEFORE_DIR:-}" ]; then
   before_modes="|$({ "$before_bench" 2>&1 || true; } | sed -n 's/^usage: glide_bench .* \([a-z|-]*\)$/\1/p')|"
 fi
 hiredis_bench=$(cd "$build_dir" && pwd)/bench/hiredis_bench
+asio_floor=$(cd "$build_dir" && pwd)/bench/asio_floor
 parser_bench=$(cd "$build_dir" && pwd)/bench/parser_bench
 
 # ---- GLIDE for Node, installed outside the repository
@@ -214,6 +215,13 @@ hiredis() {  # name, hiredis_bench arguments...
   out=$($(on_cpu "$port") "$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
 }
+floor() {  # name, asio_floor arguments...: the same round trips from an Asio coroutine, no client library
+  local name=$1 out
+  shift
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$port") "$asio_floor" --port "$port" --seconds "$seconds" "$@") || { log "asio_floor $* failed"; exit 1; }
+  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
+}
 cpp() { cpp_at "$port" "$@"; }                          # against the single server
 nodejs() { nodejs_at "$port" "$@"; }
 cpp_cluster() { cpp_at "$cluster_port" "$@"; }          # against the cluster (any node seeds it)
@@ -260,7 +268,7 @@ for ((round = 1; round <= rounds; round++)); do
     done
     # Sequential SETs through the plain API (set(), awaited one by one): the same round trips as
     # depth 1 above, without a batch; and through the blocking client, next to hiredis.
-    cpp cpp_set set
+    run_group "$round" "cpp cpp_set set" "floor asio_floor_set set"
     run_group "$round" "cpp cpp_sync_set sync-set" "hiredis hiredis_sync_1 pipeline --depth 1"
     cpp cpp_sync_pipeline_100 sync-pipeline --depth 100
     if [ "$pin" = 1 ]; then
@@ -349,6 +357,7 @@ for d in "${cluster_depths[@]}"; do
 done
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "valkey-benchmark -P 1 -c 1 -t set" vbench_1
 row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "hiredis, redisCommand-like round trips" hiredis_pipeline_1
+row "SET, sequential: set() awaited one at a time, 1 client" cpp_set "Asio coroutine, bare socket (bench/asio_floor)" asio_floor_set
 row "SET, sequential: sync::GlideClient::set(), 1 thread" cpp_sync_set "hiredis redisCommand-like round trips, next to it" hiredis_sync_1
 row "SET, sequential, client on the server's CPU" cpp_set_same "valkey-benchmark -P 1 -c 1 -t set, same CPU" vbench_1_same
 row "SET, sequential, client on the server's CPU" cpp_set_same "hiredis round trips, same CPU" hiredis_pipeline_1_same
@@ -382,6 +391,9 @@ cpu_row() {  # workload ours theirs
 }
 cpu_row "sequential, async set()" cpp_set hiredis_pipeline_1
 cpu_row "sequential, sync::GlideClient::set()" cpp_sync_set hiredis_sync_1
+# The floor under the async row: an Asio coroutine writing and reading the same SETs on a bare
+# socket (bench/asio_floor.cpp): what the event loop and a coroutine resume cost before any client.
+cpu_row "sequential, Asio coroutine on a bare socket (bench/asio_floor, no client library)" asio_floor_set hiredis_pipeline_1
 cpu_row "pipeline depth 100, async exec()" cpp_pipeline_100 hiredis_pipeline_100
 cpu_row "pipeline depth 100, sync::GlideClient::exec()" cpp_sync_pipeline_100 hiredis_pipeline_100
 # A cluster pipeline is split into one per primary (three here, each on its own connection); the
