@@ -1,13 +1,14 @@
 // asio_floor: what an Asio coroutine costs per round trip before any client library runs: the
 // floor under glide_bench's `set` (issue 16, docs/performance.md).
 //
-//   asio_floor [--host H] [--port P] set [--strand] [--seconds S] [--warmup S]
+//   asio_floor [--host H] [--port P] set [--strand] [--one-thread] [--seconds S] [--warmup S]
 //
 // One coroutine on an io_context run by this thread writes `SET bench:key:<i mod 10000>
 // 0123456789abcdef` with async_write and reads the "+OK\r\n" with async_read_some, one at a time,
 // with use_awaitable, as a hand-written client would (the request sent at once where the socket
 // takes it): no parsing beyond the reply's end, no timeouts, no reconnects. --strand runs the coroutine on a strand of the io_context (as glide-cpp
-// runs its connections). Prints one line in glide_bench's format:
+// runs its connections); --one-thread builds the io_context with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO,
+// as glide_bench --one-thread does. Prints one line in glide_bench's format:
 //   result impl=asio-floor mode=set seconds=3.00 ops=... ops_per_sec=... cpu_us_per_op=...
 // (cpu_us_per_op: user + system CPU of this process in the timed window, per SET)
 #include "bench_cli.hpp"
@@ -41,18 +42,21 @@ struct Options {
   std::uint16_t port = 6379;
   std::string mode;
   bool strand = false;
+  bool one_thread = false;
   double seconds = 3.0;
   double warmup = 0.5;
 };
 
 Options parse(int argc, char** argv) {
   Options o;
-  bench::CommandLine cl("asio_floor", "asio_floor [--host H] [--port P] set [--strand] [--seconds S] [--warmup S]", argc, argv);
+  bench::CommandLine cl("asio_floor", "asio_floor [--host H] [--port P] set [--strand] [--one-thread] [--seconds S] [--warmup S]", argc, argv);
   while (cl.next()) {
     if (cl.common_flag(o)) continue;
     const std::string_view a = cl.arg();
     if (a == "--strand") {
       o.strand = true;
+    } else if (a == "--one-thread") {
+      o.one_thread = true;
     } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {
@@ -111,7 +115,7 @@ asio::awaitable<void> run(tcp::socket& socket, const Options& o) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  asio::io_context io(1);
+  asio::io_context io(o.one_thread ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : 1);
   tcp::socket socket(io);
   tcp::resolver resolver(io);
   asio::connect(socket, resolver.resolve(o.host, std::to_string(o.port)));

@@ -20,6 +20,9 @@
 //                answer (--host/--port: a port nothing listens on; the client keeps retrying to
 //                connect), then reports the heap they hold: total, and beyond their encoded bytes
 //
+// --one-thread builds the io_context with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO (one thread at a
+// time runs it), as an application running its client on one thread may.
+//
 // Every operator new in the program is counted: the result line reports allocs_per_op, the heap
 // allocations the timed window made per operation (client, coroutines and bench loop together),
 // and cpu_us_per_op, the process's user + system CPU time in that window per operation.
@@ -98,11 +101,12 @@ struct Options {
   std::size_t requests = 1000000;
   double seconds = 3.0;
   double warmup = 0.5;
+  bool one_thread = false;  // the io_context promised to one thread at a time (--one-thread)
 };
 
 constexpr const char* kSynopsis =
     "glide_bench [--host H] [--port P] pipeline|set|script|evalsha|get|cluster-pipeline|queue-memory|sync-set|sync-pipeline\n"
-    "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N]";
+    "                   [--seconds S] [--warmup S] [--depth N] [--concurrency C] [--requests N] [--one-thread]";
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -114,6 +118,8 @@ Options parse(int argc, char** argv) {
       o.concurrency = cl.count();
     } else if (a == "--requests") {
       o.requests = cl.count();
+    } else if (a == "--one-thread") {
+      o.one_thread = true;
     } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
       o.mode = a;
     } else {
@@ -442,7 +448,9 @@ int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   // Counted from the start, so that what the client holds when the queue is measured is known.
   heap::track_bytes = o.mode == "queue-memory";
-  asio::io_context io(1);  // one thread runs the client and every coroutine
+  // One thread runs the client and every coroutine; --one-thread also promises it to Asio (and so to
+  // the client, which then needs no strand hop: docs/performance.md).
+  asio::io_context io(o.one_thread ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : 1);
   int status = 1;
   asio::co_spawn(io, run(o), [&](std::exception_ptr e, int rc) {
     if (e) {

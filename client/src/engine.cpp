@@ -176,7 +176,8 @@ struct FirstRound final : ReplyTarget {
 class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
  public:
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
-      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), strand_(asio::make_strand(ex)),
+      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), single_(one_thread_at_a_time(ex)),
+        strand_(asio::make_strand(ex)),
         settings_(std::move(settings)), base_(std::move(base)),
         map_(settings_.read_from), hub_(settings_.pubsub) {
     base_.fail_queued_when_unreachable = settings_.cluster;
@@ -219,13 +220,14 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   // Runs an operation on the strand: callers may be on any thread. A caller already on it (a
   // coroutine resumed by a reply, the common case) calls it here, as dispatch() would, without
   // moving the arguments into a function object first; so does a sync client's caller, who alone
-  // runs the loop (detail/sole_runner.hpp), unless an operation it started earlier still waits
-  // for the strand: this one must not overtake it.
+  // runs the loop, and a thread running an io_context promised to one thread at a time
+  // (detail/sole_runner.hpp), unless an operation started earlier still waits for the strand:
+  // this one must not overtake it.
   template <class... Params, class... Args>
   void call(void (EngineImpl::*op)(Params...), Args&&... args) {
     auto self = shared_from_this();  // a handler run inside may let go of the last client handle
     if (strand_.running_in_this_thread() ||
-        (sole_runner_of(*context_) && waiting_.load(std::memory_order_acquire) == 0))
+        (strand_free_here(*context_, single_) && waiting_.load(std::memory_order_acquire) == 0))
       return ((*self).*op)(std::forward<Args>(args)...);
     on_strand([self = std::move(self), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
   }
@@ -300,6 +302,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
 
   asio::any_io_executor executor_;
   const asio::execution_context* context_;
+  const asio::io_context* single_;  // the loop, if promised to one thread at a time (sole_runner.hpp)
   NodeConnection::Strand strand_;
   std::atomic<int> waiting_{0};  // operations handed to the strand that have not started yet
   Settings settings_;

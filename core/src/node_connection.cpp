@@ -153,7 +153,8 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
         tls_(std::move(tls)),
         machine_(machine_options(options_, is_side)),
         timer_(strand_.get_inner_executor()),
-        context_(&asio::query(strand_.get_inner_executor(), asio::execution::context)) {}
+        context_(&asio::query(strand_.get_inner_executor(), asio::execution::context)),
+        single_(one_thread_at_a_time(strand_.get_inner_executor())) {}
 
   const NodeAddress& address() const noexcept override { return options_.address; }
   std::uint64_t links() const noexcept override { return links_.load(std::memory_order_relaxed); }
@@ -175,8 +176,8 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     });
   }
 
-  // The strand runs here, or this thread alone runs the loop (detail/sole_runner.hpp).
-  bool on_strand_thread() const { return strand_.running_in_this_thread() || sole_runner_of(*context_); }
+  // The strand runs here, or no handler of the loop can run elsewhere (detail/sole_runner.hpp).
+  bool on_strand_thread() const { return strand_.running_in_this_thread() || strand_free_here(*context_, single_); }
 
   // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
   // any_io_executor queries the executor, which costs Asio a heap allocation per request).
@@ -216,14 +217,14 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     return asio::bind_executor(strand_, std::forward<Handler>(h));
   }
   // The same for a plain socket's reads, the hot completion: on a loop this thread alone runs (a
-  // sync client's, detail/sole_runner.hpp) the handler runs where the read completes, since no
-  // handler of the strand can run elsewhere; passing through the strand costs it a queue and an
-  // invoker per read. (Not for TLS: its composed operations run their inner steps, which share
+  // sync client's, or an io_context promised to one thread at a time: detail/sole_runner.hpp) the
+  // handler runs where the read completes, since no handler of the strand can run elsewhere;
+  // passing through the strand costs it a queue and an invoker per read. (Not for TLS: its composed operations run their inner steps, which share
   // the TLS engine's state, on the handler's executor.)
   template <class Handler>
   auto on_strand_or_here(Handler&& h) {
     return [this, h = std::forward<Handler>(h)](error_code ec, std::size_t n) mutable {
-      if (sole_runner_of(*context_)) return h(ec, n);  // h keeps this connection alive
+      if (strand_free_here(*context_, single_)) return h(ec, n);  // h keeps this connection alive
       asio::dispatch(strand_, [h = std::move(h), ec, n]() mutable { h(ec, n); });
     };
   }
@@ -562,6 +563,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   ConnectionMachine machine_;
   asio::steady_timer timer_;
   const asio::execution_context* context_;
+  const asio::io_context* single_;  // the loop, if promised to one thread at a time (sole_runner.hpp)
   Clock::time_point armed_for_ = Clock::time_point::max();  // max: not armed
   std::shared_ptr<Stream> stream_;      // the link, once the transport is up
   std::shared_ptr<Stream> connecting_;  // the attempt in progress

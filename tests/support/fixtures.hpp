@@ -41,8 +41,8 @@ inline glide::sync::GlideClient connect_sync(const ValkeyServer& server) {
 // Runs `coroutine` on a fresh io_context until it and everything it started are done; rethrows
 // its exception. Catch2 assertions go after this returns (see DESIGN.md's toolchain traps).
 template <class F>
-void run_coroutine(F&& coroutine) {
-  boost::asio::io_context io;
+void run_coroutine(F&& coroutine, int concurrency_hint = BOOST_ASIO_CONCURRENCY_HINT_DEFAULT) {
+  boost::asio::io_context io(concurrency_hint);
   std::exception_ptr failure;
   boost::asio::co_spawn(io, std::forward<F>(coroutine)(io), [&](std::exception_ptr e) { failure = e; });
   io.run();

@@ -8,11 +8,14 @@
 // (Connection::on_strand_or_here). And when all the call waits for is one connection's reply,
 // the caller waits for that socket itself rather than in the loop (ReplyWait). docs/performance.md,
 // issue 16.
+#include <boost/asio/any_io_executor.hpp>
+
 #include <memory>
 
 namespace boost::asio {
 class execution_context;
-}
+class io_context;
+}  // namespace boost::asio
 
 namespace glide::detail {
 
@@ -71,5 +74,18 @@ class SoleRunner {
 
 // Whether this thread alone runs `context` right now.
 inline SoleRunner* sole_runner_of(const boost::asio::execution_context& context) noexcept { return SoleRunner::of(context); }
+
+// The same promise made to Asio: an io_context built with the concurrency hint
+// BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO (or _UNSAFE) is run by one thread at a time, so on a thread
+// running it no handler of it runs elsewhere either. ex's io_context if so, else null (any other
+// executor or hint: a strand is needed). Looked up once per engine and connection.
+const boost::asio::io_context* one_thread_at_a_time(const boost::asio::any_io_executor& ex) noexcept;
+bool runs_in_this_thread(const boost::asio::io_context& io) noexcept;
+
+// Where strand work may run without the strand: on the sole runner of `context`, or on the
+// thread running a context promised to one thread at a time (`single`, as above).
+inline bool strand_free_here(const boost::asio::execution_context& context, const boost::asio::io_context* single) noexcept {
+  return sole_runner_of(context) || (single && runs_in_this_thread(*single));
+}
 
 }  // namespace glide::detail
