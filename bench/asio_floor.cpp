@@ -3,19 +3,19 @@
 //
 //   asio_floor [--host H] [--port P] set [--strand] [--one-thread] [--seconds S] [--warmup S]
 //
-// One coroutine on an io_context run by this thread writes `SET bench:key:<i mod 10000>
-// 0123456789abcdef` with async_write and reads the "+OK\r\n" with async_read_some, one at a time,
-// with use_awaitable, as a hand-written client would (the request sent at once where the socket
-// takes it): no parsing beyond the reply's end, no timeouts, no reconnects. --strand runs the coroutine on a strand of the io_context (as glide-cpp
-// runs its connections); --one-thread builds the io_context with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO,
-// as glide_bench --one-thread does. Prints one line in glide_bench's format:
+// One coroutine on an io_context run by this thread sends `SET bench:key:<i mod 10000>
+// 0123456789abcdef` (at once where the socket takes it, else with async_write) and reads the
+// "+OK\r\n" with async_read_some, one at a time, with use_awaitable, as a hand-written client
+// would: no parsing beyond the reply's end, no timeouts, no reconnects. --strand runs the
+// coroutine on a strand of the io_context (as glide-cpp runs its connections); --one-thread
+// builds the io_context with BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO, as glide_bench --one-thread
+// does. Prints one line in glide_bench's format:
 //   result impl=asio-floor mode=set seconds=3.00 ops=... ops_per_sec=... cpu_us_per_op=...
 // (cpu_us_per_op: user + system CPU of this process in the timed window, per SET)
 #include "bench_cli.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -57,8 +57,6 @@ Options parse(int argc, char** argv) {
       o.strand = true;
     } else if (a == "--one-thread") {
       o.one_thread = true;
-    } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
-      o.mode = a;
     } else {
       cl.usage("unknown argument: " + std::string(a));
     }
@@ -118,7 +116,12 @@ int main(int argc, char** argv) {
   asio::io_context io(o.one_thread ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : 1);
   tcp::socket socket(io);
   tcp::resolver resolver(io);
-  asio::connect(socket, resolver.resolve(o.host, std::to_string(o.port)));
+  boost::system::error_code ec;
+  asio::connect(socket, resolver.resolve(o.host, std::to_string(o.port), ec), ec);
+  if (ec) {
+    std::fprintf(stderr, "asio_floor: cannot connect to %s:%u: %s\n", o.host.c_str(), static_cast<unsigned>(o.port), ec.message().c_str());
+    return 1;
+  }
   socket.set_option(tcp::no_delay(true));
   socket.non_blocking(true);
   std::exception_ptr failed;

@@ -69,7 +69,8 @@ class CommandLine {
   }
 
   // The flags the bench programs have in common, for those of them `o` has: --host, --port,
-  // --seconds, --warmup, --depth. True when the current argument was one of them.
+  // --seconds, --warmup, --depth; and the one positional argument, the mode. True when the
+  // current argument was one of them.
   template <class Options>
   bool common_flag(Options& o) {
     const std::string_view a = arg();
@@ -79,6 +80,8 @@ class CommandLine {
       if (a == "--port") return o.port = port(), true;
     if constexpr (requires { o.depth; })
       if (a == "--depth") return o.depth = count(), true;
+    if constexpr (requires { o.mode; })
+      if (!a.empty() && a[0] != '-' && o.mode.empty()) return o.mode = a, true;
     if (a == "--seconds") return o.seconds = seconds(), true;
     if (a == "--warmup") return o.warmup = seconds(), true;
     return false;

@@ -120,8 +120,6 @@ Options parse(int argc, char** argv) {
       o.requests = cl.count();
     } else if (a == "--one-thread") {
       o.one_thread = true;
-    } else if (!a.empty() && a[0] != '-' && o.mode.empty()) {
-      o.mode = a;
     } else {
       cl.usage("unknown argument: " + std::string(a));
     }

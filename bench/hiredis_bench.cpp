@@ -46,13 +46,7 @@ Options parse(int argc, char** argv) {
   bench::CommandLine cl("hiredis_bench", "hiredis_bench [--host H] [--port P] pipeline [--depth N] [--seconds S] [--warmup S]",
                         argc, argv);
   while (cl.next()) {
-    if (cl.common_flag(o)) continue;
-    const std::string_view a = cl.arg();
-    if (!a.empty() && a[0] != '-' && o.mode.empty()) {
-      o.mode = a;
-    } else {
-      cl.usage("unknown argument: " + std::string(a));
-    }
+    if (!cl.common_flag(o)) cl.usage("unknown argument: " + std::string(cl.arg()));
   }
   if (o.mode != "pipeline") cl.usage("missing or bad mode (only pipeline)");
   if (o.seconds <= 0) cl.usage("--seconds must be positive");

@@ -207,21 +207,18 @@ nodejs_at() {  # port name, bench.mjs arguments...
     { log "bench.mjs $* failed"; exit 1; }
   record "$name" "$(ops_of <<<"$out")"
 }
+peer_bench() {  # binary name, its arguments...: a peer program of the single server, ops/s and CPU
+  local bin=$1 name=$2 out
+  shift 2
+  # shellcheck disable=SC2046
+  out=$($(on_cpu "$port") "$bin" --port "$port" --seconds "$seconds" "$@") || { log "$(basename "$bin") $* failed"; exit 1; }
+  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
+}
 hiredis() {  # name, hiredis_bench arguments...
-  local name=$1 out
-  shift
   [ "$use_hiredis" = 1 ] || return 0
-  # shellcheck disable=SC2046
-  out=$($(on_cpu "$port") "$hiredis_bench" --port "$port" --seconds "$seconds" "$@") || { log "hiredis_bench $* failed"; exit 1; }
-  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
+  peer_bench "$hiredis_bench" "$@"
 }
-floor() {  # name, asio_floor arguments...: the same round trips from an Asio coroutine, no client library
-  local name=$1 out
-  shift
-  # shellcheck disable=SC2046
-  out=$($(on_cpu "$port") "$asio_floor" --port "$port" --seconds "$seconds" "$@") || { log "asio_floor $* failed"; exit 1; }
-  record "$name" "$(ops_of <<<"$out")" "$(cpu_of <<<"$out")"
-}
+floor() { peer_bench "$asio_floor" "$@"; }  # name, asio_floor arguments...: the same round trips, no client library
 cpp() { cpp_at "$port" "$@"; }                          # against the single server
 nodejs() { nodejs_at "$port" "$@"; }
 cpp_cluster() { cpp_at "$cluster_port" "$@"; }          # against the cluster (any node seeds it)
