@@ -176,7 +176,7 @@ struct FirstRound final : ReplyTarget {
 class EngineImpl final : public Engine, public Routing, public std::enable_shared_from_this<EngineImpl> {
  public:
   EngineImpl(asio::any_io_executor ex, Settings settings, ConnectionOptions base)
-      : executor_(ex), context_(&asio::query(ex, asio::execution::context)), single_(one_thread_at_a_time(ex)),
+      : executor_(ex), loop_(ex),
         strand_(asio::make_strand(ex)),
         settings_(std::move(settings)), base_(std::move(base)),
         map_(settings_.read_from), hub_(settings_.pubsub) {
@@ -227,7 +227,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void call(void (EngineImpl::*op)(Params...), Args&&... args) {
     auto self = shared_from_this();  // a handler run inside may let go of the last client handle
     if (strand_.running_in_this_thread() ||
-        (strand_free_here(*context_, single_) && waiting_.load(std::memory_order_acquire) == 0))
+        (loop_.strand_free_here() && waiting_.load(std::memory_order_acquire) == 0))
       return ((*self).*op)(std::forward<Args>(args)...);
     on_strand([self = std::move(self), op, ... a = std::forward<Args>(args)]() mutable { ((*self).*op)(std::move(a)...); });
   }
@@ -301,8 +301,7 @@ class EngineImpl final : public Engine, public Routing, public std::enable_share
   void schedule_periodic_refresh();
 
   asio::any_io_executor executor_;
-  const asio::execution_context* context_;
-  const asio::io_context* single_;  // the loop, if promised to one thread at a time (sole_runner.hpp)
+  LoopThreads loop_;
   NodeConnection::Strand strand_;
   std::atomic<int> waiting_{0};  // operations handed to the strand that have not started yet
   Settings settings_;

@@ -153,8 +153,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
         tls_(std::move(tls)),
         machine_(machine_options(options_, is_side)),
         timer_(strand_.get_inner_executor()),
-        context_(&asio::query(strand_.get_inner_executor(), asio::execution::context)),
-        single_(one_thread_at_a_time(strand_.get_inner_executor())) {}
+        loop_(strand_.get_inner_executor()) {}
 
   const NodeAddress& address() const noexcept override { return options_.address; }
   std::uint64_t links() const noexcept override { return links_.load(std::memory_order_relaxed); }
@@ -177,7 +176,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   }
 
   // The strand runs here, or no handler of the loop can run elsewhere (detail/sole_runner.hpp).
-  bool on_strand_thread() const { return strand_.running_in_this_thread() || strand_free_here(*context_, single_); }
+  bool on_strand_thread() const { return strand_.running_in_this_thread() || loop_.strand_free_here(); }
 
   // On the strand, called by the engine that shares it: no dispatch (a dispatch onto a strand of
   // any_io_executor queries the executor, which costs Asio a heap allocation per request).
@@ -187,7 +186,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
     machine_.request(std::move(request), std::move(handler), now);
     pump(now);
     if (parked_ && machine_.only_replies_due())
-      if (auto* runner = sole_runner_of(*context_)) runner->offer_wait(shared_from_this());
+      if (auto* runner = loop_.sole_runner()) runner->offer_wait(shared_from_this());
   }
 
   void send_side(Request request, ReplyHandler handler) override {
@@ -224,7 +223,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   template <class Handler>
   auto on_strand_or_here(Handler&& h) {
     return [this, h = std::forward<Handler>(h)](error_code ec, std::size_t n) mutable {
-      if (strand_free_here(*context_, single_)) return h(ec, n);  // h keeps this connection alive
+      if (loop_.strand_free_here()) return h(ec, n);  // h keeps this connection alive
       asio::dispatch(strand_, [h = std::move(h), ec, n]() mutable { h(ec, n); });
     };
   }
@@ -471,7 +470,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   // caller's next request waits for the socket itself (wait_here). Whoever runs the loop instead
   // finds the socket read: parking posts a handler that starts the read again.
   void read_on() {
-    if (auto* runner = sole_runner_of(*context_); runner && runner->is_caller() && machine_.quiet() && !stream_->tls())
+    if (auto* runner = loop_.sole_runner(); runner && runner->is_caller() && machine_.quiet() && !stream_->tls())
       return park();
     start_read();
   }
@@ -562,8 +561,7 @@ class Connection final : public NodeConnection, public ReplyWait, public std::en
   std::shared_ptr<ssl::context> tls_;
   ConnectionMachine machine_;
   asio::steady_timer timer_;
-  const asio::execution_context* context_;
-  const asio::io_context* single_;  // the loop, if promised to one thread at a time (sole_runner.hpp)
+  LoopThreads loop_;
   Clock::time_point armed_for_ = Clock::time_point::max();  // max: not armed
   std::shared_ptr<Stream> stream_;      // the link, once the transport is up
   std::shared_ptr<Stream> connecting_;  // the attempt in progress

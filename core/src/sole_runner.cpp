@@ -5,6 +5,9 @@
 
 namespace glide::detail {
 
+namespace {
+
+// ex's io_context if it is promised to one thread at a time, else null.
 const boost::asio::io_context* one_thread_at_a_time(const boost::asio::any_io_executor& ex) noexcept {
   const auto* io_ex = ex.target<boost::asio::io_context::executor_type>();
   if (!io_ex) return nullptr;
@@ -20,7 +23,12 @@ const boost::asio::io_context* one_thread_at_a_time(const boost::asio::any_io_ex
 #endif
 }
 
-bool runs_in_this_thread(const boost::asio::io_context& io) noexcept {
+}  // namespace
+
+LoopThreads::LoopThreads(const boost::asio::any_io_executor& ex) noexcept
+    : context_(&boost::asio::query(ex, boost::asio::execution::context)), single_(one_thread_at_a_time(ex)) {}
+
+bool LoopThreads::runs_in_this_thread(const boost::asio::io_context& io) noexcept {
   return const_cast<boost::asio::io_context&>(io).get_executor().running_in_this_thread();
 }
 

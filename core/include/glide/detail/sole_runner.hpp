@@ -72,20 +72,24 @@ class SoleRunner {
   std::shared_ptr<ReplyWait> offered_;
 };
 
-// Whether this thread alone runs `context` right now.
-inline SoleRunner* sole_runner_of(const boost::asio::execution_context& context) noexcept { return SoleRunner::of(context); }
+// Who runs a loop's handlers, as far as the client can tell: read once from the executor (per
+// engine and connection), asked per operation.
+class LoopThreads {
+ public:
+  explicit LoopThreads(const boost::asio::any_io_executor& ex) noexcept;
 
-// The same promise made to Asio: an io_context built with the concurrency hint
-// BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO (or _UNSAFE) is run by one thread at a time, so on a thread
-// running it no handler of it runs elsewhere either. ex's io_context if so, else null (any other
-// executor or hint: a strand is needed). Looked up once per engine and connection.
-const boost::asio::io_context* one_thread_at_a_time(const boost::asio::any_io_executor& ex) noexcept;
-bool runs_in_this_thread(const boost::asio::io_context& io) noexcept;
+  // This thread alone runs the loop right now, if it is a sync client's (SoleRunner).
+  SoleRunner* sole_runner() const noexcept { return SoleRunner::of(*context_); }
+  // Where strand work may run without the strand: on the sole runner, or on the thread running an
+  // io_context built with the concurrency hint BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO (or _UNSAFE),
+  // the same promise made to Asio: one thread at a time runs it, so no handler of it runs
+  // elsewhere either. (Any other executor or hint: the strand is needed.)
+  bool strand_free_here() const noexcept { return sole_runner() || (single_ && runs_in_this_thread(*single_)); }
 
-// Where strand work may run without the strand: on the sole runner of `context`, or on the
-// thread running a context promised to one thread at a time (`single`, as above).
-inline bool strand_free_here(const boost::asio::execution_context& context, const boost::asio::io_context* single) noexcept {
-  return sole_runner_of(context) || (single && runs_in_this_thread(*single));
-}
+ private:
+  static bool runs_in_this_thread(const boost::asio::io_context& io) noexcept;
+  const boost::asio::execution_context* context_;
+  const boost::asio::io_context* single_;  // the loop, if promised to one thread at a time
+};
 
 }  // namespace glide::detail
