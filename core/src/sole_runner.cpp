@@ -25,7 +25,7 @@ const boost::asio::io_context* one_thread_at_a_time(const boost::asio::any_io_ex
 
 }  // namespace
 
-LoopThreads::LoopThreads(const boost::asio::any_io_executor& ex) noexcept
+LoopThreads::LoopThreads(const boost::asio::any_io_executor& ex)
     : context_(&boost::asio::query(ex, boost::asio::execution::context)), single_(one_thread_at_a_time(ex)) {}
 
 bool LoopThreads::runs_in_this_thread(const boost::asio::io_context& io) noexcept {

@@ -76,7 +76,7 @@ class SoleRunner {
 // engine and connection), asked per operation.
 class LoopThreads {
  public:
-  explicit LoopThreads(const boost::asio::any_io_executor& ex) noexcept;
+  explicit LoopThreads(const boost::asio::any_io_executor& ex);
 
   // This thread alone runs the loop right now, if it is a sync client's (SoleRunner).
   SoleRunner* sole_runner() const noexcept { return SoleRunner::of(*context_); }
