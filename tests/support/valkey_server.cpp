@@ -1038,6 +1038,15 @@ bool ValkeyCluster::is_healthy(std::string* why) const {
                 return bad(who + " sees " + std::to_string(masters) + " primaries and " + std::to_string(slaves) +
                            " replicas");
             }
+            // Each replica in its primary's shard, as every node sees it. Until the shard ids have
+            // settled, a node killed and restarted cannot read its own nodes.conf back ("corrupted
+            // cluster config file": Valkey 8.0, valkey-io/valkey#774), and a test restarting one
+            // would fail for the server's sake. (CLUSTER SHARDS groups the nodes by shard id.)
+            std::size_t shards = 0;
+            for (const auto& line : split_lines(node.cli({"CLUSTER", "SHARDS"}))) {
+                if (line == "slots") ++shards;
+            }
+            if (shards != primaries) return bad(who + " sees " + std::to_string(shards) + " shards");
 
             auto repl = parse_kv(node.cli({"INFO", "replication"}));
             if (repl["role"] == "master") {
